@@ -1,0 +1,134 @@
+import { join } from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from './ConfigError.js'
+import { defaultDataDir, migrationsDir, schemaPath } from './paths.js'
+
+const flag = (fix: string) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: `must be true or false. ${fix}` })
+    .transform((value) => value === 'true' || value === '1')
+
+const integer = (min: number, max: number, fix: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, { error: `must be a whole number. ${fix}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `must be at least ${min}. ${fix}` }).max(max, { error: `must be at most ${max}. ${fix}` }))
+
+// Every variable, its default and the fix we print when it is wrong. Mirrors .env.example.
+const envSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], {
+      error: 'must be development, production or test.',
+    })
+    .default('development'),
+  HOST: z.string().min(1, { error: 'must not be empty. Use 127.0.0.1, or 0.0.0.0 to listen on every interface.' }).default('127.0.0.1'),
+  PORT: integer(1, 65_535, 'Set it to a free TCP port, e.g. PORT=8787.').default(8787),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent.',
+    })
+    .default('info'),
+  SERVICE_NAME: z.string().min(1).default('AccessPoint'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, {
+      error:
+        'must be a PostgreSQL URL like postgresql://user:password@host:5432/accesspoint. Unset it to use the embedded database.',
+    })
+    .optional(),
+  DATA_DIR: z.string().min(1).default(defaultDataDir),
+  DATABASE_POOL_MAX: integer(1, 1_000, 'e.g. DATABASE_POOL_MAX=10.').default(10),
+  DATABASE_POOL_IDLE_TIMEOUT_MS: integer(0, 3_600_000, 'e.g. 10000.').default(10_000),
+  DATABASE_CONNECTION_TIMEOUT_MS: integer(100, 120_000, 'e.g. 5000.').default(5_000),
+  MIGRATE_ON_START: flag('Set MIGRATE_ON_START=true to apply pending migrations at start.').default(false),
+  SEED_ON_START: flag('Set SEED_ON_START=true to load prices and demo wallets at start.').optional(),
+  SIWE_DOMAIN: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, {
+      error: 'must be a host[:port] like app.example.com or localhost:5173, with no scheme or path.',
+    })
+    .default('localhost:5173'),
+  SIWE_URI: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://app.example.com.' })
+    .default('http://localhost:5173'),
+  CHAIN_IDS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, { error: 'must be comma-separated chain ids, e.g. CHAIN_IDS=1,8453.' })
+    .transform((value) => [...new Set(value.split(',').map(Number))])
+    .default([31337]),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'e.g. SHUTDOWN_TIMEOUT_MS=10000.').default(10_000),
+})
+
+export type ServerConfig = {
+  nodeEnv: 'development' | 'production' | 'test'
+  host: string
+  port: number
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  serviceName: string
+  database:
+    | {
+        kind: 'postgres'
+        url: string
+        pool: { max: number; idleTimeoutMs: number; connectionTimeoutMs: number }
+      }
+    | { kind: 'embedded'; dataDir: string }
+  migrateOnStart: boolean
+  seedOnStart: boolean
+  schemaPath: string
+  migrationsDir: string
+  siwe: { domain: string; uri: string; chainIds: number[] }
+  shutdownTimeoutMs: number
+}
+
+export type LoadConfigReturnType = ServerConfig
+export type LoadConfigErrorType = ConfigError
+
+/** Reads the environment into a validated config, or throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigReturnType {
+  // An empty variable (`PORT=`) means "not set", as in most .env tooling.
+  const defined = Object.fromEntries(
+    Object.keys(envSchema.shape).flatMap((key) => {
+      const value = env[key]
+      return value === undefined || value === '' ? [] : [[key, value]]
+    }),
+  )
+  const parsed = envSchema.safeParse(defined)
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment')
+        // Never echo values that may carry credentials (a database URL holds its password).
+        const secret = /URL|KEY|SECRET|TOKEN|PASSWORD/.test(name)
+        const got = typeof defined[name] === 'string' && !secret ? ` (got "${defined[name]}")` : ''
+        return `${name} ${issue.message}${got}`
+      }),
+    )
+  }
+  const e = parsed.data
+  const database: ServerConfig['database'] = e.DATABASE_URL
+    ? {
+        kind: 'postgres',
+        url: e.DATABASE_URL,
+        pool: {
+          max: e.DATABASE_POOL_MAX,
+          idleTimeoutMs: e.DATABASE_POOL_IDLE_TIMEOUT_MS,
+          connectionTimeoutMs: e.DATABASE_CONNECTION_TIMEOUT_MS,
+        },
+      }
+    : { kind: 'embedded', dataDir: join(e.DATA_DIR, 'pglite') }
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    serviceName: e.SERVICE_NAME,
+    database,
+    migrateOnStart: e.MIGRATE_ON_START,
+    seedOnStart: e.SEED_ON_START ?? database.kind === 'embedded',
+    schemaPath,
+    migrationsDir,
+    siwe: { domain: e.SIWE_DOMAIN, uri: e.SIWE_URI, chainIds: e.CHAIN_IDS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  }
+}

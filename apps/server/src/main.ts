@@ -1,0 +1,31 @@
+// The server process: environment -> config -> createAccessPoint -> listen, with graceful shutdown.
+import { existsSync } from 'node:fs'
+import { isBaseError } from '@accesspoint/core'
+import closeWithGrace from 'close-with-grace'
+import { loadConfig } from './config/loadConfig.js'
+import { repositoryRoot } from './config/paths.js'
+import { startServer } from './startServer.js'
+
+const envFile = `${repositoryRoot}.env`
+if (existsSync(envFile)) process.loadEnvFile(envFile)
+
+try {
+  const config = loadConfig()
+  const server = await startServer(config)
+  const { log } = server.app
+  log.info(
+    { url: server.url, database: config.database.kind },
+    `AccessPoint listening on ${server.url} (${config.database.kind === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})`,
+  )
+  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database; exit 1 if
+  // that takes longer than SHUTDOWN_TIMEOUT_MS.
+  closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'shutting down after an unexpected error')
+    else log.info({ signal }, 'shutting down')
+    await server.close()
+  })
+} catch (error) {
+  // Start-up failures are the operator's to fix: print what and how, not a stack trace.
+  console.error(isBaseError(error) ? error.message : `AccessPoint failed to start: ${String(error)}`)
+  process.exit(1)
+}

@@ -1,0 +1,118 @@
+import { mkdir } from 'node:fs/promises'
+import { resolve } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { PrismaPg } from '@prisma/adapter-pg'
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import pg from 'pg'
+import { PrismaPGlite } from 'pglite-prisma-adapter'
+import lockfile from 'proper-lockfile'
+import { DatabaseLockedError } from '../errors/DatabaseLockedError.js'
+import { PrismaClient } from '../generated/prisma/client.js'
+
+export type DatabasePoolOptions = {
+  /** Most connections this process opens. */
+  max: number
+  /** Closes a connection idle for this long. */
+  idleTimeoutMs: number
+  /** Gives up connecting after this long, so a dead database fails fast instead of hanging. */
+  connectionTimeoutMs: number
+}
+
+export type CreateDatabaseParameters =
+  | {
+      kind: 'postgres'
+      /** `postgresql://user:password@host:5432/db` */
+      url: string
+      pool?: Partial<DatabasePoolOptions> | undefined
+    }
+  | {
+      kind: 'embedded'
+      /** PGlite data folder; omit for an in-memory database (tests). */
+      dataDir?: string | undefined
+    }
+
+type DatabaseBase = {
+  prisma: PrismaClient
+  /** Gives the schema engine its own connection to the same database (migrations). */
+  migrationAdapter(): SqlMigrationAwareDriverAdapterFactory
+  close(): Promise<void>
+}
+
+export type Database =
+  | (DatabaseBase & { kind: 'postgres'; pool: pg.Pool })
+  | (DatabaseBase & { kind: 'embedded'; pglite: PGlite })
+
+export type CreateDatabaseReturnType = Database
+
+export const defaultPoolOptions: DatabasePoolOptions = {
+  max: 10,
+  idleTimeoutMs: 10_000,
+  connectionTimeoutMs: 5_000,
+}
+
+/**
+ * Opens the database: PostgreSQL through `pg` (production) or PGlite in-process (zero-setup
+ * default). Both sit behind the same Prisma client, so every repository runs on either.
+ */
+export async function createDatabase(
+  parameters: CreateDatabaseParameters,
+): Promise<CreateDatabaseReturnType> {
+  if (parameters.kind === 'postgres') {
+    const options = { ...defaultPoolOptions, ...parameters.pool }
+    const pool = new pg.Pool({
+      connectionString: parameters.url,
+      max: options.max,
+      idleTimeoutMillis: options.idleTimeoutMs,
+      connectionTimeoutMillis: options.connectionTimeoutMs,
+    })
+    // An idle client that loses its server emits 'error' on the pool; without a listener Node
+    // would crash the process. The next query reports the outage to its caller instead.
+    pool.on('error', () => {})
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) })
+    return {
+      kind: 'postgres',
+      prisma,
+      pool,
+      migrationAdapter: () =>
+        new PrismaPg({
+          connectionString: parameters.url,
+          max: 1,
+          connectionTimeoutMillis: options.connectionTimeoutMs,
+        }),
+      async close() {
+        await prisma.$disconnect()
+        await pool.end()
+      },
+    }
+  }
+
+  const dataDir = parameters.dataDir ? resolve(parameters.dataDir) : undefined
+  let release: (() => Promise<void>) | undefined
+  if (dataDir) {
+    await mkdir(dataDir, { recursive: true })
+    release = await lockfile
+      .lock(dataDir, { lockfilePath: `${dataDir}.lock`, stale: 15_000, update: 5_000 })
+      .catch((cause: unknown) => {
+        throw new DatabaseLockedError({ dataDir, cause })
+      })
+  }
+  try {
+    const pglite = await PGlite.create(dataDir ?? 'memory://')
+    const adapter = new PrismaPGlite(pglite)
+    const prisma = new PrismaClient({ adapter })
+    return {
+      kind: 'embedded',
+      prisma,
+      pglite,
+      migrationAdapter: () => adapter,
+      async close() {
+        await prisma.$disconnect()
+        await pglite.close()
+        await release?.()
+      },
+    }
+  } catch (error) {
+    await release?.()
+    throw error
+  }
+}

@@ -1,0 +1,28 @@
+import { version } from '../version.js'
+
+export type GetDiscoveryDocumentParameters = {
+  name: string
+  siwe: { domain: string; uri: string; chainIds: readonly number[] }
+  /** AccessPass contracts by chain id; empty until passes are configured. */
+  passContracts?: readonly { chainId: number; address: string }[] | undefined
+}
+
+export type DiscoveryDocument = ReturnType<typeof getDiscoveryDocument>
+export type GetDiscoveryDocumentReturnType = DiscoveryDocument
+
+/** `GET /.well-known/accesspoint`: what clients and tools need to talk to this server. */
+export function getDiscoveryDocument({ name, siwe, passContracts = [] }: GetDiscoveryDocumentParameters) {
+  return {
+    service: 'accesspoint',
+    name,
+    version,
+    siwe: { domain: siwe.domain, uri: siwe.uri, chainIds: [...siwe.chainIds] },
+    chains: siwe.chainIds.map((chainId) => ({
+      chainId,
+      passContracts: passContracts
+        .filter((contract) => contract.chainId === chainId)
+        .map((contract) => contract.address),
+    })),
+    api: { trpc: '/trpc', health: '/healthz', ready: '/readyz' },
+  }
+}

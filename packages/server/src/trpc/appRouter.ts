@@ -1,0 +1,9 @@
+import { serviceRouter } from './routers/serviceRouter.js'
+import { router } from './init.js'
+
+/** The whole tRPC API. Clients import this type only (`import type { AppRouter }`). */
+export const appRouter = router({
+  service: serviceRouter,
+})
+
+export type AppRouter = typeof appRouter

@@ -1,0 +1,89 @@
+import { type ErrorCode, errorCodes, isBaseError } from '@accesspoint/core'
+import { TRPCError, initTRPC } from '@trpc/server'
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc'
+import superjson from 'superjson'
+import type { Context } from './context.js'
+
+// Our stable codes, by the tRPC code tRPC itself raises (bad input, unknown procedure, ...).
+const codeByTrpcCode: Partial<Record<TRPC_ERROR_CODE_KEY, ErrorCode>> = {
+  BAD_REQUEST: 'INVALID_INPUT',
+  PARSE_ERROR: 'INVALID_INPUT',
+  UNAUTHORIZED: 'UNAUTHENTICATED',
+  PAYMENT_REQUIRED: 'INSUFFICIENT_BALANCE',
+  UNSUPPORTED_MEDIA_TYPE: 'INVALID_INPUT',
+  FORBIDDEN: 'FORBIDDEN_ROLE',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_SUPPORTED: 'METHOD_NOT_ALLOWED',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNPROCESSABLE_CONTENT: 'INVALID_INPUT',
+  TOO_MANY_REQUESTS: 'RATE_LIMITED',
+  TIMEOUT: 'TIMEOUT',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  BAD_GATEWAY: 'PROVIDER_ERROR',
+  GATEWAY_TIMEOUT: 'TIMEOUT',
+}
+
+// The tRPC code (and so the HTTP status tRPC answers with) for each of our HTTP statuses.
+const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  402: 'PAYMENT_REQUIRED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  422: 'UNPROCESSABLE_CONTENT',
+  429: 'TOO_MANY_REQUESTS',
+  502: 'BAD_GATEWAY',
+  503: 'SERVICE_UNAVAILABLE',
+  504: 'GATEWAY_TIMEOUT',
+}
+
+/** Turns one of our errors into the TRPCError whose HTTP status matches our code's. */
+export function toTRPCError(error: unknown): TRPCError {
+  if (error instanceof TRPCError) return error
+  if (isBaseError(error)) {
+    return new TRPCError({
+      code: trpcCodeByStatus[error.status] ?? 'INTERNAL_SERVER_ERROR',
+      message: error.shortMessage,
+      cause: error,
+    })
+  }
+  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error })
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // Stack traces never leave the server, whatever NODE_ENV says.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause
+    const code: ErrorCode = isBaseError(cause)
+      ? cause.code
+      : (codeByTrpcCode[error.code] ?? 'INTERNAL')
+    const internal = code === 'INTERNAL'
+    return {
+      ...shape,
+      // Internal failures get a generic message: their text may name tables, hosts or keys.
+      message: internal ? errorCodes.INTERNAL.message : shape.message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        /** AccessPoint's stable error code (see `errorCodes` in @accesspoint/core). */
+        accessPointCode: code,
+        details: isBaseError(cause) ? cause.details : undefined,
+      },
+    }
+  },
+})
+
+export const router = t.router
+export const publicProcedure = t.procedure.use(async ({ next }) => {
+  const result = await next()
+  if (!result.ok) throw toTRPCError(result.error.cause ?? result.error)
+  return result
+})
+export const createCallerFactory = t.createCallerFactory
