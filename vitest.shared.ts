@@ -2,11 +2,12 @@ import { defineConfig } from 'vitest/config'
 
 // Every package resolves workspace imports to their TypeScript sources through this
 // export condition, so tests never depend on a stale `dist/`.
-const conditions = ['@accesspoint/source', 'import', 'module', 'node', 'default']
+// The rest are Vite's defaultServerConditions.
+const conditions = ['@accesspoint/source', 'module', 'node', 'development|production']
 
 export const sharedConfig = defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: ['@accesspoint/source'] } },
+  ssr: { resolve: { conditions } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,

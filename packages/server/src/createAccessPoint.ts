@@ -55,7 +55,7 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     const expectedMigrations = migrationDirectories.map((migration) => migration.path)
     if (config.migrations.applyOnStart || database.kind === 'embedded') {
       await applyMigrations({
-        adapterFactory: database.migrationAdapter(),
+        database: database,
         migrationsDir: config.migrations.dir,
       })
     }

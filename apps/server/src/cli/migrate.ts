@@ -6,7 +6,7 @@ await run(async (config) => {
   const database = await createDatabase(config.database)
   try {
     const { appliedMigrationNames } = await applyMigrations({
-      adapterFactory: database.migrationAdapter(),
+      database: database,
       migrationsDir: config.migrationsDir,
     })
     const target = config.database.kind === 'embedded' ? `embedded database (${config.database.dataDir})` : 'PostgreSQL'

@@ -4,10 +4,10 @@ import { PGlite } from '@electric-sql/pglite'
 import { PrismaPg } from '@prisma/adapter-pg'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import pg from 'pg'
-import { PrismaPGlite } from 'pglite-prisma-adapter'
 import lockfile from 'proper-lockfile'
 import { DatabaseLockedError } from '../errors/DatabaseLockedError.js'
 import { PrismaClient } from '../generated/prisma/client.js'
+import { createPGliteAdapterFactory } from './embedded/createPGliteAdapterFactory.js'
 
 export type DatabasePoolOptions = {
   /** Most connections this process opens. */
@@ -33,8 +33,12 @@ export type CreateDatabaseParameters =
 
 type DatabaseBase = {
   prisma: PrismaClient
-  /** Gives the schema engine its own connection to the same database (migrations). */
-  migrationAdapter(): SqlMigrationAwareDriverAdapterFactory
+  /**
+   * Runs `fn` with a driver adapter for the schema engine (migrations), on a connection of its
+   * own that is closed afterwards: Prisma's migration lock is a session advisory lock, so a
+   * connection left open would hold it and stall the next migration for its 10 s timeout.
+   */
+  withMigrationAdapter<T>(fn: (adapterFactory: SqlMigrationAwareDriverAdapterFactory) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
@@ -73,12 +77,19 @@ export async function createDatabase(
       kind: 'postgres',
       prisma,
       pool,
-      migrationAdapter: () =>
-        new PrismaPg({
+      async withMigrationAdapter(fn) {
+        const migrationPool = new pg.Pool({
           connectionString: parameters.url,
           max: 1,
           connectionTimeoutMillis: options.connectionTimeoutMs,
-        }),
+        })
+        migrationPool.on('error', () => {})
+        try {
+          return await fn(new PrismaPg(migrationPool))
+        } finally {
+          await migrationPool.end()
+        }
+      },
       async close() {
         await prisma.$disconnect()
         await pool.end()
@@ -98,13 +109,14 @@ export async function createDatabase(
   }
   try {
     const pglite = await PGlite.create(dataDir ?? 'memory://')
-    const adapter = new PrismaPGlite(pglite)
+    const adapter = createPGliteAdapterFactory(pglite)
     const prisma = new PrismaClient({ adapter })
     return {
       kind: 'embedded',
       prisma,
       pglite,
-      migrationAdapter: () => adapter,
+      // PGlite is one in-process connection, shared with the Prisma client.
+      withMigrationAdapter: (fn) => fn(adapter),
       async close() {
         await prisma.$disconnect()
         await pglite.close()

@@ -1,10 +1,10 @@
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { MigrationError } from '../../errors/MigrationError.js'
+import type { Database } from '../createDatabase.js'
 import { loadSchemaEngine } from './loadSchemaEngine.js'
 import { readMigrations } from './readMigrations.js'
 
 export type ApplyMigrationsParameters = {
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory
+  database: Database
   migrationsDir: string
 }
 
@@ -20,19 +20,21 @@ export type ApplyMigrationsErrorType = MigrationError
  * rows and checksums), through Prisma's wasm engine so no native binary is needed.
  */
 export async function applyMigrations({
-  adapterFactory,
+  database,
   migrationsDir,
 }: ApplyMigrationsParameters): Promise<ApplyMigrationsReturnType> {
   const migrationsList = await readMigrations({ migrationsDir })
-  const engine = await loadSchemaEngine({ adapterFactory })
-  try {
-    return await engine.applyMigrations({
-      migrationsList,
-      filters: { externalTables: [], externalEnums: [] },
-    })
-  } catch (cause) {
-    throw new MigrationError('Applying database migrations failed.', { cause })
-  } finally {
-    engine.free()
-  }
+  return database.withMigrationAdapter(async (adapterFactory) => {
+    const { engine, resolveError } = await loadSchemaEngine({ adapterFactory })
+    try {
+      return await engine.applyMigrations({
+        migrationsList,
+        filters: { externalTables: [], externalEnums: [] },
+      })
+    } catch (cause) {
+      throw new MigrationError('Applying database migrations failed.', { cause: resolveError(cause) })
+    } finally {
+      engine.free()
+    }
+  })
 }

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
-import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { MigrationError } from '../../errors/MigrationError.js'
+import { createPGliteAdapterFactory } from '../embedded/createPGliteAdapterFactory.js'
 import { loadSchemaEngine } from './loadSchemaEngine.js'
 import { readMigrations } from './readMigrations.js'
 
@@ -33,8 +33,8 @@ export async function diffMigrations({
   const files = [{ path: basename(schemaPath), content }]
   const filters = { externalTables: [], externalEnums: [] }
   const shadow = new PGlite()
-  const engine = await loadSchemaEngine({
-    adapterFactory: new PrismaPGlite(shadow),
+  const { engine, resolveError } = await loadSchemaEngine({
+    adapterFactory: createPGliteAdapterFactory(shadow),
     schema: { path: basename(schemaPath), content },
   })
   try {
@@ -49,7 +49,9 @@ export async function diffMigrations({
     // exitCode 2 means "there is a difference"; 0 means the migrations already match.
     return { sql: result.exitCode === 2 && result.stdout ? result.stdout : null }
   } catch (cause) {
-    throw new MigrationError('Comparing the migrations with schema.prisma failed.', { cause })
+    throw new MigrationError('Comparing the migrations with schema.prisma failed.', {
+      cause: resolveError(cause),
+    })
   } finally {
     engine.free()
     await shadow.close()

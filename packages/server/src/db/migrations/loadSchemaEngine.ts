@@ -41,18 +41,35 @@ export type LoadSchemaEngineParameters = {
   onLog?: ((line: string) => void) | undefined
 }
 
-export type LoadSchemaEngineReturnType = SchemaEngine
+export type LoadSchemaEngineReturnType = {
+  /** Call `engine.free()` when done with it. */
+  engine: SchemaEngine
+  /**
+   * The engine reports a driver failure as "External error id#N"; this swaps that for the
+   * driver's own error (e.g. `relation "X" does not exist`), kept as the cause.
+   */
+  resolveError(error: unknown): unknown
+}
 
-/** A schema engine bound to one database. Call `free()` when done with it. */
+/** A schema engine bound to one database. */
 export async function loadSchemaEngine({
   adapterFactory,
   schema,
   onLog,
 }: LoadSchemaEngineParameters): Promise<LoadSchemaEngineReturnType> {
   const { SchemaEngine } = await loadModule()
-  return SchemaEngine.new(
+  const bound = bindMigrationAwareSqlAdapterFactory(adapterFactory)
+  const engine = await SchemaEngine.new(
     { datamodels: schema ? [[schema.path, schema.content]] : undefined },
     (line: string) => onLog?.(line),
-    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+    bound,
   )
+  return {
+    engine,
+    resolveError(error) {
+      const id = /External error id#(\d+)/.exec(String(error))?.[1]
+      const external = id === undefined ? undefined : bound.errorRegistry.consumeError(Number(id))
+      return external ? external.error : error
+    },
+  }
 }
