@@ -19,7 +19,9 @@ const stub = join(root, 'scripts', 'schema-engine-offline.sh')
 
 function nativeEngineInstalled() {
   try {
-    const enginesDir = dirname(require.resolve('@prisma/engines/package.json', { paths: [dirname(prismaBin)] }))
+    const enginesDir = dirname(
+      require.resolve('@prisma/engines/package.json', { paths: [dirname(prismaBin)] }),
+    )
     return readdirSync(enginesDir).some((file) => file.startsWith('schema-engine'))
   } catch {
     return false

@@ -26,6 +26,8 @@ try {
   })
 } catch (error) {
   // Start-up failures are the operator's to fix: print what and how, not a stack trace.
-  console.error(isBaseError(error) ? error.message : `AccessPoint failed to start: ${String(error)}`)
+  console.error(
+    isBaseError(error) ? error.message : `AccessPoint failed to start: ${String(error)}`,
+  )
   process.exit(1)
 }

@@ -1,13 +1,17 @@
-import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify'
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { type CreateDatabaseParameters, type Database, createDatabase } from './db/createDatabase.js'
+import {
+  type CreateDatabaseParameters,
+  createDatabase,
+  type Database,
+} from './db/createDatabase.js'
 import { applyMigrations } from './db/migrations/applyMigrations.js'
 import { readMigrations } from './db/migrations/readMigrations.js'
 import { seedDatabase } from './db/seed/seedDatabase.js'
 import { getDiscoveryDocument } from './http/getDiscoveryDocument.js'
-import { getRequestId } from './http/requestId.js'
 import { registerHealthRoutes } from './http/registerHealthRoutes.js'
+import { getRequestId } from './http/requestId.js'
 import { sendError } from './http/sendError.js'
 import { type AppRouter, appRouter } from './trpc/appRouter.js'
 import type { Context } from './trpc/context.js'
@@ -61,7 +65,10 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     }
     if (config.seedOnStart) await seedDatabase({ database, demo: true })
 
-    const discovery = getDiscoveryDocument({ name: config.name ?? 'AccessPoint', siwe: config.siwe })
+    const discovery = getDiscoveryDocument({
+      name: config.name ?? 'AccessPoint',
+      siwe: config.siwe,
+    })
     const app = Fastify({
       logger: config.logger ?? false,
       genReqId: getRequestId,

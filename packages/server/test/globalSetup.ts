@@ -4,7 +4,10 @@ import { postgresAdminUrl } from './postgresAdminUrl.js'
 // Data-layer tests run against real PostgreSQL as well as PGlite. When it is missing the run
 // fails here, once, with the fix, instead of every test failing with ECONNREFUSED.
 export default async function setup(): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresAdminUrl, connectionTimeoutMillis: 3_000 })
+  const client = new pg.Client({
+    connectionString: postgresAdminUrl,
+    connectionTimeoutMillis: 3_000,
+  })
   try {
     await client.connect()
     await client.query('SELECT 1')

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { type Database, createDatabase } from '../src/db/createDatabase.js'
+import { createDatabase, type Database } from '../src/db/createDatabase.js'
 import { applyMigrations } from '../src/db/migrations/applyMigrations.js'
 import { postgresAdminUrl } from './postgresAdminUrl.js'
 
@@ -9,12 +9,14 @@ export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url
 export const migrationsDir = `${repositoryRoot}prisma/migrations`
 export const schemaPath = `${repositoryRoot}prisma/schema.prisma`
 
-
 export type TestDatabaseKind = 'embedded' | 'postgres'
 export const databaseKinds: TestDatabaseKind[] = ['embedded', 'postgres']
 
 /** A fresh, empty PostgreSQL database for one test file; `drop()` removes it. */
-export async function createEmptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createEmptyPostgresDatabase(): Promise<{
+  url: string
+  drop(): Promise<void>
+}> {
   const name = `ap_test_${process.pid}_${randomBytes(4).toString('hex')}`
   const admin = new pg.Client({ connectionString: postgresAdminUrl })
   await admin.connect()

@@ -6,8 +6,15 @@ import { run } from './run.js'
 
 await run(async (config) => {
   const name = process.argv[2]
-  if (!name) throw new InvalidInputError('Usage: pnpm db:migration <name>, e.g. pnpm db:migration add_pass_debt')
-  const result = await createMigration({ schemaPath: config.schemaPath, migrationsDir: config.migrationsDir, name })
+  if (!name)
+    throw new InvalidInputError(
+      'Usage: pnpm db:migration <name>, e.g. pnpm db:migration add_pass_debt',
+    )
+  const result = await createMigration({
+    schemaPath: config.schemaPath,
+    migrationsDir: config.migrationsDir,
+    name,
+  })
   if (!result.created) {
     console.log('schema.prisma matches the migrations: nothing to create.')
     return

@@ -9,7 +9,10 @@ await run(async (config) => {
       database: database,
       migrationsDir: config.migrationsDir,
     })
-    const target = config.database.kind === 'embedded' ? `embedded database (${config.database.dataDir})` : 'PostgreSQL'
+    const target =
+      config.database.kind === 'embedded'
+        ? `embedded database (${config.database.dataDir})`
+        : 'PostgreSQL'
     console.log(
       appliedMigrationNames.length === 0
         ? `${target}: already up to date.`

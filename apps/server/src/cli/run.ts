@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { isBaseError } from '@accesspoint/core'
-import { type ServerConfig, loadConfig } from '../config/loadConfig.js'
+import { loadConfig, type ServerConfig } from '../config/loadConfig.js'
 import { repositoryRoot } from '../config/paths.js'
 
 /** Runs a CLI command with the server's config; errors print as messages, not stack traces. */

@@ -4,9 +4,9 @@
 // `pnpm dev` first: one process at a time owns the data folder).
 import { spawn } from 'node:child_process'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { repositoryRoot } from '../config/paths.js'
 import { openDatabase } from './openDatabase.js'
 import { run } from './run.js'
-import { repositoryRoot } from '../config/paths.js'
 
 const studioPort = process.env.STUDIO_PORT ?? '5555'
 const socketPort = Number(process.env.STUDIO_DB_PORT ?? 5433)
@@ -27,7 +27,8 @@ await run(async (config) => {
   if (config.database.kind === 'postgres') return studio(config.database.url)
 
   const database = await openDatabase(config)
-  if (database.kind !== 'embedded') throw new Error('unreachable: embedded config opened PostgreSQL')
+  if (database.kind !== 'embedded')
+    throw new Error('unreachable: embedded config opened PostgreSQL')
   const server = new PGLiteSocketServer({
     db: database.pglite,
     host: '127.0.0.1',
@@ -35,7 +36,9 @@ await run(async (config) => {
     maxConnections: 10,
   })
   await server.start()
-  console.log(`Embedded database served at postgresql://postgres@127.0.0.1:${socketPort}/postgres while Studio runs.`)
+  console.log(
+    `Embedded database served at postgresql://postgres@127.0.0.1:${socketPort}/postgres while Studio runs.`,
+  )
   try {
     await studio(`postgresql://postgres@127.0.0.1:${socketPort}/postgres?sslmode=disable`)
   } finally {

@@ -13,7 +13,12 @@ const integer = (min: number, max: number, fix: string) =>
     .string()
     .regex(/^\d+$/, { error: `must be a whole number. ${fix}` })
     .transform(Number)
-    .pipe(z.number().min(min, { error: `must be at least ${min}. ${fix}` }).max(max, { error: `must be at most ${max}. ${fix}` }))
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be at least ${min}. ${fix}` })
+        .max(max, { error: `must be at most ${max}. ${fix}` }),
+    )
 
 // Every variable, its default and the fix we print when it is wrong. Mirrors .env.example.
 const envSchema = z.object({
@@ -22,7 +27,12 @@ const envSchema = z.object({
       error: 'must be development, production or test.',
     })
     .default('development'),
-  HOST: z.string().min(1, { error: 'must not be empty. Use 127.0.0.1, or 0.0.0.0 to listen on every interface.' }).default('127.0.0.1'),
+  HOST: z
+    .string()
+    .regex(/^\S+$/, {
+      error: 'must be a host name or IP address, e.g. 127.0.0.1, or 0.0.0.0 for every interface.',
+    })
+    .default('127.0.0.1'),
   PORT: integer(1, 65_535, 'Set it to a free TCP port, e.g. PORT=8787.').default(8787),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -41,12 +51,17 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: integer(1, 1_000, 'e.g. DATABASE_POOL_MAX=10.').default(10),
   DATABASE_POOL_IDLE_TIMEOUT_MS: integer(0, 3_600_000, 'e.g. 10000.').default(10_000),
   DATABASE_CONNECTION_TIMEOUT_MS: integer(100, 120_000, 'e.g. 5000.').default(5_000),
-  MIGRATE_ON_START: flag('Set MIGRATE_ON_START=true to apply pending migrations at start.').default(false),
-  SEED_ON_START: flag('Set SEED_ON_START=true to load prices and demo wallets at start.').optional(),
+  MIGRATE_ON_START: flag('Set MIGRATE_ON_START=true to apply pending migrations at start.').default(
+    false,
+  ),
+  SEED_ON_START: flag(
+    'Set SEED_ON_START=true to load prices and demo wallets at start.',
+  ).optional(),
   SIWE_DOMAIN: z
     .string()
     .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, {
-      error: 'must be a host[:port] like app.example.com or localhost:5173, with no scheme or path.',
+      error:
+        'must be a host[:port] like app.example.com or localhost:5173, with no scheme or path.',
     })
     .default('localhost:5173'),
   SIWE_URI: z

@@ -2,7 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, databaseKinds, migrationsDir, type TestDatabase } from '../../test/testDatabase.js'
+import {
+  createTestDatabase,
+  databaseKinds,
+  migrationsDir,
+  type TestDatabase,
+} from '../../test/testDatabase.js'
 import { DatabaseLockedError } from '../errors/DatabaseLockedError.js'
 import { createDatabase } from './createDatabase.js'
 import { applyMigrations } from './migrations/applyMigrations.js'
@@ -84,7 +89,9 @@ describe('embedded database on disk', () => {
     const dataDir = join(dir, 'pglite')
     const first = await createDatabase({ kind: 'embedded', dataDir })
     await applyMigrations({ database: first, migrationsDir })
-    await first.prisma.wallet.create({ data: { address: '0x00000000000000000000000000000000000000aa' } })
+    await first.prisma.wallet.create({
+      data: { address: '0x00000000000000000000000000000000000000aa' },
+    })
 
     await expect(createDatabase({ kind: 'embedded', dataDir })).rejects.toBeInstanceOf(
       DatabaseLockedError,

@@ -38,7 +38,9 @@ type DatabaseBase = {
    * own that is closed afterwards: Prisma's migration lock is a session advisory lock, so a
    * connection left open would hold it and stall the next migration for its 10 s timeout.
    */
-  withMigrationAdapter<T>(fn: (adapterFactory: SqlMigrationAwareDriverAdapterFactory) => Promise<T>): Promise<T>
+  withMigrationAdapter<T>(
+    fn: (adapterFactory: SqlMigrationAwareDriverAdapterFactory) => Promise<T>,
+  ): Promise<T>
   close(): Promise<void>
 }
 

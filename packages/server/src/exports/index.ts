@@ -5,16 +5,13 @@ export {
   type CreateAccessPointReturnType,
   createAccessPoint,
 } from '../createAccessPoint.js'
-export type { AppRouter } from '../trpc/appRouter.js'
-export { version } from '../version.js'
-
 // Database
 export {
   type CreateDatabaseParameters,
   type CreateDatabaseReturnType,
+  createDatabase,
   type Database,
   type DatabasePoolOptions,
-  createDatabase,
   defaultPoolOptions,
 } from '../db/createDatabase.js'
 export {
@@ -38,12 +35,15 @@ export {
   type GetMigrationStatusReturnType,
   getMigrationStatus,
 } from '../db/migrations/getMigrationStatus.js'
+export { defaultModelPrices, type ModelPriceInput } from '../db/seed/defaultModelPrices.js'
 export {
   type SeedDatabaseParameters,
   type SeedDatabaseReturnType,
   seedDatabase,
 } from '../db/seed/seedDatabase.js'
-export { type ModelPriceInput, defaultModelPrices } from '../db/seed/defaultModelPrices.js'
+// Errors
+export { DatabaseLockedError, type DatabaseLockedErrorType } from '../errors/DatabaseLockedError.js'
+export { MigrationError, type MigrationErrorType } from '../errors/MigrationError.js'
 
 // Discovery
 export {
@@ -51,7 +51,5 @@ export {
   type GetDiscoveryDocumentParameters,
   getDiscoveryDocument,
 } from '../http/getDiscoveryDocument.js'
-
-// Errors
-export { type DatabaseLockedErrorType, DatabaseLockedError } from '../errors/DatabaseLockedError.js'
-export { type MigrationErrorType, MigrationError } from '../errors/MigrationError.js'
+export type { AppRouter } from '../trpc/appRouter.js'
+export { version } from '../version.js'

@@ -11,7 +11,11 @@ export type DiscoveryDocument = ReturnType<typeof getDiscoveryDocument>
 export type GetDiscoveryDocumentReturnType = DiscoveryDocument
 
 /** `GET /.well-known/accesspoint`: what clients and tools need to talk to this server. */
-export function getDiscoveryDocument({ name, siwe, passContracts = [] }: GetDiscoveryDocumentParameters) {
+export function getDiscoveryDocument({
+  name,
+  siwe,
+  passContracts = [],
+}: GetDiscoveryDocumentParameters) {
   return {
     service: 'accesspoint',
     name,

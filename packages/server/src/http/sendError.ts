@@ -39,8 +39,10 @@ export function sendError(
     } satisfies ErrorBody)
   }
   // Fastify's own client errors (bad JSON, body too large, wrong content type, ...).
-  const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500
-  const code = status < 500 ? (codeByStatus[status] ?? 'INVALID_INPUT') : (codeByStatus[status] ?? 'INTERNAL')
+  const status =
+    'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500
+  const code =
+    status < 500 ? (codeByStatus[status] ?? 'INVALID_INPUT') : (codeByStatus[status] ?? 'INTERNAL')
   if (code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error')
   return reply.status(code === 'INTERNAL' ? 500 : status).send({
     error: {

@@ -1,5 +1,5 @@
-import { serviceRouter } from './routers/serviceRouter.js'
 import { router } from './init.js'
+import { serviceRouter } from './routers/serviceRouter.js'
 
 /** The whole tRPC API. Clients import this type only (`import type { AppRouter }`). */
 export const appRouter = router({

@@ -1,5 +1,5 @@
 import { type ErrorCode, errorCodes, isBaseError } from '@accesspoint/core'
-import { TRPCError, initTRPC } from '@trpc/server'
+import { initTRPC, TRPCError } from '@trpc/server'
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc'
 import superjson from 'superjson'
 import type { Context } from './context.js'

@@ -3,7 +3,12 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, databaseKinds, migrationsDir, type TestDatabase } from '../../../test/testDatabase.js'
+import {
+  createTestDatabase,
+  databaseKinds,
+  migrationsDir,
+  type TestDatabase,
+} from '../../../test/testDatabase.js'
 import { MigrationError } from '../../errors/MigrationError.js'
 import { applyMigrations } from './applyMigrations.js'
 import { getMigrationStatus } from './getMigrationStatus.js'
@@ -33,7 +38,7 @@ describe.each(databaseKinds)('%s database', (kind) => {
   })
 
   test('applies the committed migrations once, recorded as prisma migrate deploy records them', async () => {
-        expect(await applyMigrations({ database: db.database, migrationsDir })).toEqual({
+    expect(await applyMigrations({ database: db.database, migrationsDir })).toEqual({
       appliedMigrationNames: committed,
     })
     expect(await applyMigrations({ database: db.database, migrationsDir })).toEqual({
@@ -63,14 +68,20 @@ describe.each(databaseKinds)('%s database', (kind) => {
     await cp(migrationsDir, brokenDir, { recursive: true })
     const name = '29991231000000_broken'
     await mkdir(join(brokenDir, name))
-    await writeFile(join(brokenDir, name, 'migration.sql'), 'ALTER TABLE "NoSuchTable" ADD COLUMN x INT;')
+    await writeFile(
+      join(brokenDir, name, 'migration.sql'),
+      'ALTER TABLE "NoSuchTable" ADD COLUMN x INT;',
+    )
     const error = await applyMigrations({
       database: db.database,
       migrationsDir: brokenDir,
     }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(MigrationError)
     expect((error as MigrationError).details).toContain('NoSuchTable')
-    const status = await getMigrationStatus({ database: db.database, expected: [...committed, name] })
+    const status = await getMigrationStatus({
+      database: db.database,
+      expected: [...committed, name],
+    })
     expect(status.failed).toEqual([name])
     expect(status.pending).toEqual([name])
   })

@@ -32,7 +32,9 @@ export async function applyMigrations({
         filters: { externalTables: [], externalEnums: [] },
       })
     } catch (cause) {
-      throw new MigrationError('Applying database migrations failed.', { cause: resolveError(cause) })
+      throw new MigrationError('Applying database migrations failed.', {
+        cause: resolveError(cause),
+      })
     } finally {
       engine.free()
     }

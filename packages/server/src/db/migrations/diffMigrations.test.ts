@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InvalidInputError } from '@accesspoint/core'
@@ -16,7 +16,10 @@ afterAll(() => rm(workDir, { recursive: true, force: true }))
 // The drift check: a schema.prisma change without its migration fails `pnpm test`.
 test('the committed migrations produce exactly prisma/schema.prisma', async () => {
   const { sql } = await diffMigrations({ schemaPath, migrationsDir })
-  expect(sql, `schema.prisma changed without a migration; run \`pnpm db:migration <name>\`:\n${sql}`).toBeNull()
+  expect(
+    sql,
+    `schema.prisma changed without a migration; run \`pnpm db:migration <name>\`:\n${sql}`,
+  ).toBeNull()
 })
 
 test('a schema change becomes a new migration in Prisma layout, and then no drift remains', async () => {
@@ -47,8 +50,11 @@ test('a schema change becomes a new migration in Prisma layout, and then no drif
   })
 })
 
-test.each(['', 'Add Probe', '../escape', 'x'.repeat(201)])('rejects the migration name %j', async (name) => {
-  await expect(createMigration({ schemaPath, migrationsDir, name })).rejects.toBeInstanceOf(
-    InvalidInputError,
-  )
-})
+test.each(['', 'Add Probe', '../escape', 'x'.repeat(201)])(
+  'rejects the migration name %j',
+  async (name) => {
+    await expect(createMigration({ schemaPath, migrationsDir, name })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    )
+  },
+)

@@ -38,7 +38,10 @@ export async function diffMigrations({
     schema: { path: basename(schemaPath), content },
   })
   try {
-    await engine.applyMigrations({ migrationsList: await readMigrations({ migrationsDir }), filters })
+    await engine.applyMigrations({
+      migrationsList: await readMigrations({ migrationsDir }),
+      filters,
+    })
     const result = await engine.diff({
       from: { tag: 'schemaDatasource', files, configDir: migrationsDir },
       to: { tag: 'schemaDatamodel', files },

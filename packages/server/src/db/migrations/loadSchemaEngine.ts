@@ -1,10 +1,19 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
 import type { SchemaEngine } from '@prisma/schema-engine-wasm'
 
 type SchemaEngineModule = typeof import('@prisma/schema-engine-wasm')
+
+// Node has WebAssembly, but @types/node only types it with the DOM lib, which the server omits.
+type WasmExports = Record<string, unknown>
+declare const WebAssembly: {
+  instantiate(
+    bytes: Uint8Array,
+    imports: Record<string, unknown>,
+  ): Promise<{ instance: { exports: WasmExports } }>
+}
 
 let modulePromise: Promise<SchemaEngineModule> | undefined
 
@@ -20,10 +29,10 @@ function loadModule(): Promise<SchemaEngineModule> {
     const entry = require.resolve('@prisma/schema-engine-wasm')
     const bg = (await import(
       '@prisma/schema-engine-wasm/schema_engine_bg'
-    )) as SchemaEngineModule & { __wbg_set_wasm(exports: WebAssembly.Exports): void }
+    )) as SchemaEngineModule & { __wbg_set_wasm(exports: WasmExports): void }
     const bytes = await readFile(entry.replace(/schema_engine\.js$/, 'schema_engine_bg.wasm'))
     const { instance } = await WebAssembly.instantiate(bytes, {
-      './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports,
+      './schema_engine_bg.js': bg,
     })
     bg.__wbg_set_wasm(instance.exports)
     ;(instance.exports.__wbindgen_start as () => void)()

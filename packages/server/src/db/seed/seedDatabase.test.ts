@@ -14,7 +14,9 @@ describe.each(databaseKinds)('%s database', (kind) => {
     const result = await seedDatabase({ database: db.database, demo: true })
     expect(result.pricesChanged).toEqual(defaultModelPrices.map((price) => price.model))
     expect(result.walletsCreated).toBe(demoWalletAddresses.length)
-    const mini = await db.database.prisma.modelPrice.findFirstOrThrow({ where: { model: 'gpt-4o-mini' } })
+    const mini = await db.database.prisma.modelPrice.findFirstOrThrow({
+      where: { model: 'gpt-4o-mini' },
+    })
     expect(mini).toMatchObject({
       version: 1,
       inputMicroUsdPerMillionTokens: 150_000n,
@@ -28,7 +30,15 @@ describe.each(databaseKinds)('%s database', (kind) => {
       pricesChanged: [],
       walletsCreated: 0,
     })
-    const changed = [{ model: 'gpt-4o-mini', provider: 'openai', input: '0.20', cachedInput: '0.10', output: '0.80' }]
+    const changed = [
+      {
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+        input: '0.20',
+        cachedInput: '0.10',
+        output: '0.80',
+      },
+    ]
     expect(await seedDatabase({ database: db.database, prices: changed })).toMatchObject({
       pricesChanged: ['gpt-4o-mini'],
     })

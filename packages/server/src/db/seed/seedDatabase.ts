@@ -1,6 +1,10 @@
 import { parseUsd } from '@accesspoint/core'
 import type { Database } from '../createDatabase.js'
-import { type ModelPriceInput, defaultModelPrices, demoWalletAddresses } from './defaultModelPrices.js'
+import {
+  defaultModelPrices,
+  demoWalletAddresses,
+  type ModelPriceInput,
+} from './defaultModelPrices.js'
 
 export type SeedDatabaseParameters = {
   database: Database

@@ -1,0 +1,92 @@
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { ConfigError } from './ConfigError.js'
+import { loadConfig } from './loadConfig.js'
+import { defaultDataDir } from './paths.js'
+
+function problemsOf(env: NodeJS.ProcessEnv): readonly string[] {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  test('an empty environment is the embedded development setup', () => {
+    expect(loadConfig({})).toMatchObject({
+      nodeEnv: 'development',
+      host: '127.0.0.1',
+      port: 8787,
+      logLevel: 'info',
+      database: { kind: 'embedded', dataDir: join(defaultDataDir, 'pglite') },
+      migrateOnStart: false,
+      seedOnStart: true,
+      siwe: { domain: 'localhost:5173', uri: 'http://localhost:5173', chainIds: [31337] },
+      shutdownTimeoutMs: 10_000,
+    })
+  })
+
+  test('DATABASE_URL selects PostgreSQL with the configured pool; empty values mean unset', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://ap:secret@db.internal:5432/accesspoint',
+      DATABASE_POOL_MAX: '25',
+      DATABASE_POOL_IDLE_TIMEOUT_MS: '30000',
+      DATABASE_CONNECTION_TIMEOUT_MS: '2000',
+      MIGRATE_ON_START: 'true',
+      CHAIN_IDS: '8453,1,8453',
+      PORT: '',
+    })
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://ap:secret@db.internal:5432/accesspoint',
+      pool: { max: 25, idleTimeoutMs: 30_000, connectionTimeoutMs: 2_000 },
+    })
+    expect(config.migrateOnStart).toBe(true)
+    expect(config.seedOnStart).toBe(false)
+    expect(config.siwe.chainIds).toEqual([8453, 1])
+    expect(config.port).toBe(8787)
+  })
+
+  test.each([
+    ['PORT', 'abc', 'PORT must be a whole number'],
+    ['PORT', '70000', 'PORT must be at most 65535'],
+    ['HOST', ' ', undefined],
+    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL must be one of'],
+    ['NODE_ENV', 'staging', 'NODE_ENV must be development, production or test'],
+    ['MIGRATE_ON_START', 'yes', 'MIGRATE_ON_START must be true or false'],
+    ['SIWE_DOMAIN', 'https://app.example.com', 'SIWE_DOMAIN must be a host[:port]'],
+    ['SIWE_URI', 'ftp://x', 'SIWE_URI must be an http(s) URL'],
+    ['CHAIN_IDS', '1;2', 'CHAIN_IDS must be comma-separated chain ids'],
+    ['DATABASE_POOL_MAX', '0', 'DATABASE_POOL_MAX must be at least 1'],
+  ])('%s=%j is refused with a message naming it', (name, value, message) => {
+    const problems = problemsOf({ [name]: value })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain(message ?? name)
+  })
+
+  test('every bad variable is reported at once, and secrets are never echoed', () => {
+    const problems = problemsOf({ PORT: '-1', DATABASE_URL: 'mysql://root:hunter2@db/x' })
+    expect(problems).toHaveLength(2)
+    expect(problems.join('\n')).toContain('DATABASE_URL must be a PostgreSQL URL')
+    expect(problems.join('\n')).not.toContain('hunter2')
+  })
+
+  test('the error message lists the problems and where to look', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'x' })
+      } catch (e) {
+        return e as ConfigError
+      }
+    })()
+    expect(error?.code).toBe('INVALID_INPUT')
+    expect(error?.message).toContain('Invalid configuration.')
+    expect(error?.message).toContain(
+      'PORT must be a whole number. Set it to a free TCP port, e.g. PORT=8787. (got "x")',
+    )
+    expect(error?.message).toContain('.env.example')
+  })
+})
