@@ -44,12 +44,12 @@ export async function createTestDatabase(
 ): Promise<TestDatabase> {
   if (kind === 'embedded') {
     const database = await createDatabase({ kind: 'embedded' })
-    if (migrate) await applyMigrations({ database: database, migrationsDir })
+    if (migrate) await applyMigrations({ database, migrationsDir })
     return { database, dispose: () => database.close() }
   }
   const { url, drop } = await createEmptyPostgresDatabase()
   const database = await createDatabase({ kind: 'postgres', url, pool: { max: 5 } })
-  if (migrate) await applyMigrations({ database: database, migrationsDir })
+  if (migrate) await applyMigrations({ database, migrationsDir })
   return {
     database,
     url,

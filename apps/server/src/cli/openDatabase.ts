@@ -5,7 +5,7 @@ import type { ServerConfig } from '../config/loadConfig.js'
 export async function openDatabase(config: ServerConfig): Promise<Database> {
   const database = await createDatabase(config.database)
   if (database.kind === 'embedded') {
-    await applyMigrations({ database: database, migrationsDir: config.migrationsDir })
+    await applyMigrations({ database, migrationsDir: config.migrationsDir })
   }
   return database
 }

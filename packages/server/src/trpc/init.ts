@@ -1,4 +1,4 @@
-import { type ErrorCode, errorCodes, isBaseError } from '@accesspoint/core'
+import { type BaseError, type ErrorCode, errorCodes, isBaseError } from '@accesspoint/core'
 import { initTRPC, TRPCError } from '@trpc/server'
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc'
 import superjson from 'superjson'
@@ -42,16 +42,12 @@ const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
 }
 
 /** Turns one of our errors into the TRPCError whose HTTP status matches our code's. */
-export function toTRPCError(error: unknown): TRPCError {
-  if (error instanceof TRPCError) return error
-  if (isBaseError(error)) {
-    return new TRPCError({
-      code: trpcCodeByStatus[error.status] ?? 'INTERNAL_SERVER_ERROR',
-      message: error.shortMessage,
-      cause: error,
-    })
-  }
-  return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error })
+export function toTRPCError(error: BaseError): TRPCError {
+  return new TRPCError({
+    code: trpcCodeByStatus[error.status] ?? 'INTERNAL_SERVER_ERROR',
+    message: error.shortMessage,
+    cause: error,
+  })
 }
 
 const t = initTRPC.context<Context>().create({
@@ -81,9 +77,11 @@ const t = initTRPC.context<Context>().create({
 })
 
 export const router = t.router
+// tRPC wraps whatever a procedure throws in an INTERNAL_SERVER_ERROR; our errors get their own
+// status back here. tRPC's own errors (bad input, ...) already have the right one.
 export const publicProcedure = t.procedure.use(async ({ next }) => {
   const result = await next()
-  if (!result.ok) throw toTRPCError(result.error.cause ?? result.error)
+  if (!result.ok && isBaseError(result.error.cause)) throw toTRPCError(result.error.cause)
   return result
 })
 export const createCallerFactory = t.createCallerFactory
