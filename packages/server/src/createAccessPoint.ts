@@ -59,7 +59,7 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     const expectedMigrations = migrationDirectories.map((migration) => migration.path)
     if (config.migrations.applyOnStart || database.kind === 'embedded') {
       await applyMigrations({
-        database: database,
+        database,
         migrationsDir: config.migrations.dir,
       })
     }

@@ -6,7 +6,7 @@ await run(async (config) => {
   const database = await createDatabase(config.database)
   try {
     const { appliedMigrationNames } = await applyMigrations({
-      database: database,
+      database,
       migrationsDir: config.migrationsDir,
     })
     const target =

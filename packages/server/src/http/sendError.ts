@@ -29,14 +29,11 @@ export function sendError(
 ): FastifyReply {
   if (isBaseError(error)) {
     if (error.status >= 500) request.log.error({ err: error }, error.shortMessage)
-    return reply.status(error.status).send({
-      error: {
-        code: error.code,
-        message: error.shortMessage,
-        details: error.details,
-        requestId: request.id,
-      },
-    } satisfies ErrorBody)
+    // toJSON(): the public shape, without cause-derived details that may name internals.
+    const { code, message, details } = error.toJSON()
+    return reply
+      .status(error.status)
+      .send({ error: { code, message, details, requestId: request.id } } satisfies ErrorBody)
   }
   // Fastify's own client errors (bad JSON, body too large, wrong content type, ...).
   const status =

@@ -17,6 +17,11 @@ const testRouter = router({
   crash: publicProcedure.query(() => {
     throw new Error('connect ECONNREFUSED db.internal:5432 password=hunter2')
   }),
+  wrapped: publicProcedure.query(() => {
+    throw new ServiceUnavailableError(undefined, {
+      cause: new Error('connect ECONNREFUSED redis.internal:6379'),
+    })
+  }),
   typed: publicProcedure.input(z.object({ n: z.number().int() })).query(({ input }) => input.n),
 })
 
@@ -67,4 +72,11 @@ test('input that fails validation is INVALID_INPUT 400', async () => {
   expect(status).toBe(400)
   expect(body.error.json.data.accessPointCode).toBe('INVALID_INPUT')
   expect((await call('typed', { n: 2 })).status).toBe(200)
+})
+
+test("a cause's message stays on the server even when our error wraps it", async () => {
+  const { status, body } = await call('wrapped')
+  expect(status).toBe(503)
+  expect(body.error.json.data.accessPointCode).toBe('SERVICE_UNAVAILABLE')
+  expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|redis\.internal/)
 })

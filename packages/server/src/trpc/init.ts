@@ -70,7 +70,8 @@ const t = initTRPC.context<Context>().create({
         path: shape.data.path,
         /** AccessPoint's stable error code (see `errorCodes` in @accesspoint/core). */
         accessPointCode: code,
-        details: isBaseError(cause) ? cause.details : undefined,
+        // Only explicit details: ones derived from a cause may name hosts or SQL.
+        details: isBaseError(cause) ? cause.toJSON().details : undefined,
       },
     }
   },
