@@ -1,13 +1,11 @@
 // The server process: environment -> config -> createAccessPoint -> listen, with graceful shutdown.
-import { existsSync } from 'node:fs'
 import { isBaseError } from '@accesspoint/core'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig } from './config/loadConfig.js'
-import { repositoryRoot } from './config/paths.js'
+import { loadEnvFile } from './config/loadEnvFile.js'
 import { startServer } from './startServer.js'
 
-const envFile = `${repositoryRoot}.env`
-if (existsSync(envFile)) process.loadEnvFile(envFile)
+loadEnvFile()
 
 try {
   const config = loadConfig()
