@@ -8,6 +8,7 @@ test('statuses', () => {
     Object.fromEntries(entries.map(([code, { status }]) => [code, status])),
   ).toMatchInlineSnapshot(`
     {
+      "CHAIN_UNAVAILABLE": 503,
       "CONFLICT": 409,
       "COST_CAP_EXCEEDED": 422,
       "FORBIDDEN_ROLE": 403,
@@ -26,6 +27,12 @@ test('statuses', () => {
       "RATE_LIMITED": 429,
       "SERVICE_UNAVAILABLE": 503,
       "SESSION_EXPIRED": 401,
+      "SIWE_CHAIN_UNSUPPORTED": 400,
+      "SIWE_DOMAIN_MISMATCH": 401,
+      "SIWE_EXPIRED": 401,
+      "SIWE_INVALID_MESSAGE": 400,
+      "SIWE_NONCE_INVALID": 401,
+      "SIWE_NOT_YET_VALID": 401,
       "TIMEOUT": 504,
       "UNAUTHENTICATED": 401,
     }

@@ -20,6 +20,35 @@ export const errorCodes = {
     status: 401,
     message: 'The signature could not be verified. Sign the message again with the same wallet.',
   },
+  // Sign-In with Ethereum: one code per thing the user can fix differently.
+  SIWE_INVALID_MESSAGE: {
+    status: 400,
+    message:
+      'The sign-in message is not a valid EIP-4361 message. Build it with a SIWE library and sign it again.',
+  },
+  SIWE_DOMAIN_MISMATCH: {
+    status: 401,
+    message:
+      'The sign-in message was made for another site (domain or URI). Sign in again from this site.',
+  },
+  SIWE_CHAIN_UNSUPPORTED: {
+    status: 400,
+    message: 'The sign-in message names a chain this server does not support. Switch chains.',
+  },
+  SIWE_NONCE_INVALID: {
+    status: 401,
+    message:
+      'The sign-in nonce is unknown, already used or expired. Request a new nonce and sign again.',
+  },
+  SIWE_EXPIRED: {
+    status: 401,
+    message: 'The sign-in message has expired or was issued too long ago. Sign a new message.',
+  },
+  SIWE_NOT_YET_VALID: {
+    status: 401,
+    message:
+      'The sign-in message is not valid yet (issued in the future or before its notBefore). Check your clock and sign again.',
+  },
   INVALID_API_KEY: {
     status: 401,
     message: 'The API key is invalid or has been revoked. Check the key or create a new one.',
@@ -85,6 +114,11 @@ export const errorCodes = {
   SERVICE_UNAVAILABLE: {
     status: 503,
     message: 'The service cannot check your access right now. Try again shortly.',
+  },
+  // On-chain facts (roles, ownership) are stale and the RPC cannot be reached: fail closed.
+  CHAIN_UNAVAILABLE: {
+    status: 503,
+    message: 'Your on-chain access cannot be checked right now. Try again shortly.',
   },
   TIMEOUT: {
     status: 504,
