@@ -1,5 +1,5 @@
 // The server process: environment -> config -> createAccessPoint -> listen, with graceful shutdown.
-import { isBaseError } from '@accesspoint/core'
+import { formatUsd, isBaseError } from '@accesspoint/core'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig } from './config/loadConfig.js'
 import { loadEnvFile } from './config/loadEnvFile.js'
@@ -15,6 +15,20 @@ try {
     { url: server.url, database: config.database.kind },
     `AccessPoint listening on ${server.url} (${config.database.kind === 'embedded' ? `embedded database in ${config.database.dataDir}` : 'PostgreSQL'})`,
   )
+  if (server.devChain) {
+    const { rpcUrl, chainId, contracts, passes } = server.devChain
+    log.info(
+      { rpcUrl, chainId, contracts },
+      [
+        `Dev chain (anvil) on ${rpcUrl}, chain id ${chainId}: AccessPass ${contracts.accessPass}, MockUSDC ${contracts.usdc}.`,
+        ...passes.map(
+          (pass) =>
+            `  pass #${pass.tokenId} held by ${pass.owner} with ${formatUsd(pass.creditMicroUsd)} credit`,
+        ),
+        '  Accounts are anvil\'s defaults (mnemonic "test test ... junk"); account 4 holds no pass. Set RPC_URL to use another chain.',
+      ].join('\n'),
+    )
+  }
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database; exit 1 if
   // that takes longer than SHUTDOWN_TIMEOUT_MS.
   closeWithGrace({ delay: config.shutdownTimeoutMs }, async ({ signal, err }) => {

@@ -1,33 +1,65 @@
-import { type AccessPoint, createAccessPoint } from '@accesspoint/server'
+import { readFile } from 'node:fs/promises'
+import { type StartDevChainReturnType, startDevChain } from '@accesspoint/contracts/devChain'
+import { type AccessPoint, type AccessPointConfig, createAccessPoint, parseRolesConfig } from '@accesspoint/server'
 import type { ServerConfig } from './config/loadConfig.js'
 
 export type StartServerReturnType = AccessPoint & {
   /** e.g. `http://127.0.0.1:8787` */
   url: string
+  /** The local dev chain, when the server started one (no RPC_URL in development). */
+  devChain: StartDevChainReturnType | undefined
 }
 
-/** Builds the app from a validated config and listens on HOST:PORT. */
+/**
+ * Builds the app from a validated config and listens on HOST:PORT. Without RPC_URL it first
+ * starts the dev chain (anvil with AccessPass deployed and demo passes minted) and stops it on
+ * close.
+ */
 export async function startServer(config: ServerConfig): Promise<StartServerReturnType> {
   const pretty = config.nodeEnv === 'development' && process.stdout.isTTY
-  const accessPoint = await createAccessPoint({
-    name: config.serviceName,
-    database: config.database,
-    migrations: { dir: config.migrationsDir, applyOnStart: config.migrateOnStart },
-    seedOnStart: config.seedOnStart,
-    siwe: config.siwe,
-    logger: {
-      level: config.logLevel,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
-      ...(pretty
-        ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
-        : {}),
-    },
-  })
+  const devChain =
+    config.chain.kind === 'dev' ? await startDevChain({ port: config.chain.port }) : undefined
   try {
-    const address = await accessPoint.app.listen({ host: config.host, port: config.port })
-    return { ...accessPoint, url: address }
+    const chain = devChain
+      ? {
+          rpcUrl: devChain.rpcUrl,
+          chainId: devChain.chainId,
+          accessPass: devChain.contracts.accessPass,
+        }
+      : (config.chain as Extract<ServerConfig['chain'], { kind: 'rpc' }>)
+    const roles = config.rolesFile
+      ? parseRolesConfig(JSON.parse(await readFile(config.rolesFile, 'utf8')))
+      : undefined
+    const accessPoint = await createAccessPoint({
+      name: config.serviceName,
+      database: config.database,
+      migrations: { dir: config.migrationsDir, applyOnStart: config.migrateOnStart },
+      seedOnStart: config.seedOnStart,
+      siwe: config.siwe,
+      chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
+      passContracts: [{ chainId: chain.chainId, address: chain.accessPass }],
+      roles,
+      adminAddresses: config.adminAddresses,
+      logger: {
+        level: config.logLevel,
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+        ...(pretty
+          ? { transport: { target: 'pino-pretty', options: { ignore: 'pid,hostname' } } }
+          : {}),
+      },
+    } satisfies AccessPointConfig)
+    accessPoint.app.addHook('onClose', async () => {
+      await devChain?.stop()
+    })
+    try {
+      const address = await accessPoint.app.listen({ host: config.host, port: config.port })
+      return { ...accessPoint, url: address, devChain }
+    } catch (error) {
+      await accessPoint.close()
+      throw error
+    }
   } catch (error) {
-    await accessPoint.close()
+    await devChain?.stop()
     throw error
   }
 }

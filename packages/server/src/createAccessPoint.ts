@@ -1,6 +1,20 @@
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify'
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { type Address, createPublicClient, http, type PublicClient } from 'viem'
+import {
+  type CreateAccessResolverParameters,
+  createAccessResolver,
+} from './access/createAccessResolver.js'
+import { defaultRoles } from './access/defaultRoles.js'
+import type { RolesConfig } from './access/types.js'
+import { createSessionStore } from './auth/createSessionStore.js'
+import {
+  type CreateSignInRateLimitsParameters,
+  createSignInRateLimits,
+} from './auth/createSignInRateLimits.js'
+import { RateLimitedError } from './auth/errors.js'
+import { pruneNonces } from './auth/pruneNonces.js'
 import {
   type CreateDatabaseParameters,
   createDatabase,
@@ -13,8 +27,9 @@ import { getDiscoveryDocument } from './http/getDiscoveryDocument.js'
 import { registerHealthRoutes } from './http/registerHealthRoutes.js'
 import { getRequestId } from './http/requestId.js'
 import { sendError } from './http/sendError.js'
+import { createApiKeyStore } from './keys/createApiKeyStore.js'
 import { type AppRouter, appRouter } from './trpc/appRouter.js'
-import type { Context } from './trpc/context.js'
+import type { Context, Services } from './trpc/context.js'
 
 export type AccessPointConfig = {
   /** Shown in the discovery document. */
@@ -33,8 +48,28 @@ export type AccessPointConfig = {
     domain: string
     /** The origin users sign in from, e.g. `https://app.example.com`. */
     uri: string
+    /** Chains a sign-in message may name. */
     chainIds: readonly number[]
+    /** How long a nonce can be used. Default 5 minutes. */
+    nonceTtlMs?: number | undefined
+    /** A message issued longer ago than this is refused. Default 10 minutes. */
+    maxAgeMs?: number | undefined
+    /** The longest session one signature opens. Default 24 hours. */
+    sessionMaxMs?: number | undefined
+    rateLimits?: CreateSignInRateLimitsParameters | undefined
   }
+  /** JSON-RPC endpoint per chain: roles and passes are read there, contract wallets verified. */
+  chains?: readonly { chainId: number; rpcUrl: string }[] | undefined
+  /** AccessPass contracts: their holders are `holder`s and their passes are listed and billed. */
+  passContracts?: readonly { chainId: number; address: Address }[] | undefined
+  /**
+   * Role name → rule over on-chain facts. Default: `holder` holds an AccessPass, `admin` has the
+   * AccessPass admin role or is in `adminAddresses`.
+   */
+  roles?: RolesConfig | undefined
+  adminAddresses?: readonly Address[] | undefined
+  /** Cache lifetimes and chain polling for roles and passes. */
+  access?: Pick<CreateAccessResolverParameters, 'ttl' | 'pollingIntervalMs' | 'watch'> | undefined
   /** pino options (or false to disable logging). */
   logger?: FastifyServerOptions['logger']
 }
@@ -42,6 +77,8 @@ export type AccessPointConfig = {
 export type AccessPoint = {
   app: FastifyInstance
   database: Database
+  /** Shared parts (stores, chain access); tests and tools reach in here. */
+  services: Services
   /** Stops accepting requests, lets in-flight ones finish, closes the database. */
   close(): Promise<void>
 }
@@ -68,7 +105,9 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     const discovery = getDiscoveryDocument({
       name: config.name ?? 'AccessPoint',
       siwe: config.siwe,
+      passContracts: config.passContracts,
     })
+    const services = createServices(config, database, discovery)
     const app = Fastify({
       logger: config.logger ?? false,
       genReqId: getRequestId,
@@ -90,8 +129,16 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       }),
     )
     app.addHook('onClose', async () => {
+      clearInterval(nonceSweep)
+      await services.access.close()
       await database.close()
     })
+    // Used and expired nonces are useless; sweep them so the table stays small.
+    const nonceSweep = setInterval(() => {
+      pruneNonces({ database }).catch((error: unknown) =>
+        app.log.warn({ err: error }, 'could not prune SIWE nonces'),
+      )
+    }, 10 * 60_000).unref()
 
     registerHealthRoutes(app, { database, expectedMigrations })
     app.get('/.well-known/accesspoint', async (_request, reply) => {
@@ -105,9 +152,17 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
         createContext: ({ req }): Context => ({
           requestId: req.id,
           log: req.log,
-          database,
-          discovery,
+          ip: req.ip,
+          userAgent: req.headers['user-agent'],
+          authorization: req.headers.authorization,
+          services,
         }),
+        responseMeta({ errors }) {
+          const limited = errors.find((error) => error.cause instanceof RateLimitedError)?.cause
+          return limited instanceof RateLimitedError
+            ? { headers: new Headers({ 'retry-after': String(limited.retryAfterSeconds) }) }
+            : {}
+        },
         onError({ error, path, ctx }) {
           if (error.code === 'INTERNAL_SERVER_ERROR')
             ctx?.log.error({ err: error.cause ?? error, path }, 'tRPC procedure failed')
@@ -115,9 +170,57 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
     })
 
-    return { app, database, close: () => app.close() }
+    return { app, database, services, close: () => app.close() }
   } catch (error) {
     await database.close()
     throw error
+  }
+}
+
+function createServices(
+  config: AccessPointConfig,
+  database: Database,
+  discovery: Services['discovery'],
+): Services {
+  const chains = config.chains ?? []
+  const clients = new Map<number, PublicClient>(
+    chains.map(({ chainId, rpcUrl }) => [
+      chainId,
+      createPublicClient({ transport: http(rpcUrl, { timeout: 3_000, retryCount: 1 }) }),
+    ]),
+  )
+  const passContracts = config.passContracts ?? []
+  const [firstPass] = passContracts
+  const roles =
+    config.roles ??
+    (firstPass
+      ? defaultRoles({
+          chainId: firstPass.chainId,
+          accessPass: firstPass.address,
+          adminAddresses: config.adminAddresses ?? [],
+        })
+      : {})
+  const access = createAccessResolver({
+    chains,
+    roles,
+    passContracts,
+    ...config.access,
+  })
+  return {
+    database,
+    discovery,
+    sessions: createSessionStore({ database }),
+    apiKeys: createApiKeyStore({ database }),
+    access,
+    clients,
+    signInLimits: createSignInRateLimits(config.siwe.rateLimits),
+    siwe: {
+      domain: config.siwe.domain,
+      uri: config.siwe.uri,
+      chainIds: config.siwe.chainIds,
+      nonceTtlMs: config.siwe.nonceTtlMs ?? 5 * 60_000,
+      maxAgeMs: config.siwe.maxAgeMs ?? 10 * 60_000,
+      sessionMaxMs: config.siwe.sessionMaxMs ?? 24 * 60 * 60_000,
+    },
   }
 }

@@ -20,6 +20,12 @@ const integer = (min: number, max: number, fix: string) =>
         .max(max, { error: `must be at most ${max}. ${fix}` }),
     )
 
+const address = (what: string) =>
+  z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, { error: `must be the 0x address of ${what}.` })
+    .transform((value) => value as `0x${string}`)
+
 // Every variable, its default and the fix we print when it is wrong. Mirrors .env.example.
 const envSchema = z.object({
   NODE_ENV: z
@@ -72,6 +78,24 @@ const envSchema = z.object({
     .regex(/^\d+(,\d+)*$/, { error: 'must be comma-separated chain ids, e.g. CHAIN_IDS=1,8453.' })
     .transform((value) => [...new Set(value.split(',').map(Number))])
     .default([31337]),
+  SIWE_MAX_AGE_SECONDS: integer(10, 86_400, 'e.g. SIWE_MAX_AGE_SECONDS=600.').default(600),
+  SESSION_MAX_HOURS: integer(1, 720, 'e.g. SESSION_MAX_HOURS=24.').default(24),
+  RPC_URL: z
+    .url({
+      protocol: /^(https?|wss?)$/,
+      error: 'must be an http(s) or ws(s) JSON-RPC URL. Unset it to start the local dev chain.',
+    })
+    .optional(),
+  ACCESS_PASS_ADDRESS: address('the deployed AccessPass contract').optional(),
+  ADMIN_ADDRESSES: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}(,0x[0-9a-fA-F]{40})*$/, {
+      error: 'must be comma-separated 0x addresses, e.g. ADMIN_ADDRESSES=0xabc...,0xdef....',
+    })
+    .transform((value) => value.split(',') as `0x${string}`[])
+    .default([]),
+  ROLES_FILE: z.string().min(1).optional(),
+  DEV_CHAIN_PORT: integer(1, 65_535, 'e.g. DEV_CHAIN_PORT=8545.').default(8545),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'e.g. SHUTDOWN_TIMEOUT_MS=10000.').default(10_000),
 })
 
@@ -92,7 +116,23 @@ export type ServerConfig = {
   seedOnStart: boolean
   schemaPath: string
   migrationsDir: string
-  siwe: { domain: string; uri: string; chainIds: number[] }
+  siwe: {
+    domain: string
+    uri: string
+    chainIds: number[]
+    maxAgeMs: number
+    sessionMaxMs: number
+  }
+  /**
+   * `dev`: start anvil with the AccessPass deployed (development only). `rpc`: an existing chain,
+   * whose id must be the first of CHAIN_IDS.
+   */
+  chain:
+    | { kind: 'dev'; port: number }
+    | { kind: 'rpc'; rpcUrl: string; chainId: number; accessPass: `0x${string}` }
+  adminAddresses: `0x${string}`[]
+  /** JSON role rules; the default is `holder` (holds an AccessPass) and `admin`. */
+  rolesFile: string | undefined
   shutdownTimeoutMs: number
 }
 
@@ -121,6 +161,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
     )
   }
   const e = parsed.data
+  const chainProblems = [
+    ...(e.RPC_URL && !e.ACCESS_PASS_ADDRESS
+      ? ['ACCESS_PASS_ADDRESS is required with RPC_URL: set it to the AccessPass contract address.']
+      : []),
+    ...(!e.RPC_URL && e.NODE_ENV === 'production'
+      ? ['RPC_URL is required in production: the local dev chain is for development only.']
+      : []),
+  ]
+  if (chainProblems.length) throw new ConfigError(chainProblems)
+  const [firstChainId = 31337] = e.CHAIN_IDS
   const database: ServerConfig['database'] = e.DATABASE_URL
     ? {
         kind: 'postgres',
@@ -143,7 +193,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
     seedOnStart: e.SEED_ON_START ?? database.kind === 'embedded',
     schemaPath,
     migrationsDir,
-    siwe: { domain: e.SIWE_DOMAIN, uri: e.SIWE_URI, chainIds: e.CHAIN_IDS },
+    siwe: {
+      domain: e.SIWE_DOMAIN,
+      uri: e.SIWE_URI,
+      chainIds: e.CHAIN_IDS,
+      maxAgeMs: e.SIWE_MAX_AGE_SECONDS * 1000,
+      sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+    },
+    chain:
+      e.RPC_URL && e.ACCESS_PASS_ADDRESS
+        ? {
+            kind: 'rpc',
+            rpcUrl: e.RPC_URL,
+            chainId: firstChainId,
+            accessPass: e.ACCESS_PASS_ADDRESS,
+          }
+        : { kind: 'dev', port: e.DEV_CHAIN_PORT },
+    adminAddresses: e.ADMIN_ADDRESSES,
+    rolesFile: e.ROLES_FILE,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   }
 }

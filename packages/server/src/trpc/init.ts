@@ -2,6 +2,7 @@ import { type BaseError, type ErrorCode, errorCodes, isBaseError } from '@access
 import { initTRPC, TRPCError } from '@trpc/server'
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc'
 import superjson from 'superjson'
+import type { ApiKeyScope } from '../auth/types.js'
 import type { Context } from './context.js'
 
 // Our stable codes, by the tRPC code tRPC itself raises (bad input, unknown procedure, ...).
@@ -50,7 +51,15 @@ export function toTRPCError(error: BaseError): TRPCError {
   })
 }
 
-const t = initTRPC.context<Context>().create({
+/** What a procedure declares about who may call it; read by `authedProcedure` (procedures.ts). */
+export type ProcedureMeta = {
+  /** The caller needs at least one of these roles. Without it, any role will do. */
+  roles?: readonly string[]
+  /** The API-key scope the procedure needs; sessions have every scope. */
+  scope?: ApiKeyScope
+}
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   transformer: superjson,
   // Stack traces never leave the server, whatever NODE_ENV says.
   isDev: false,

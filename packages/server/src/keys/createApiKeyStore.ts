@@ -1,0 +1,204 @@
+import { NotFoundError } from '@accesspoint/core'
+import { LRUCache } from 'lru-cache'
+import type { Address } from 'viem'
+import { InvalidApiKeyError } from '../auth/errors.js'
+import { generateSecret } from '../auth/generateSecret.js'
+import { hashSecret } from '../auth/hashSecret.js'
+import type { ApiKeyScope, PassRef, Principal } from '../auth/types.js'
+import type { Database } from '../db/createDatabase.js'
+
+export const apiKeyPrefix = 'ap_live_'
+// Shown in lists so a user can tell keys apart: the prefix and the first random characters.
+const displayedLength = apiKeyPrefix.length + 8
+
+type ApiKeyPrincipal = Extract<Principal, { kind: 'apiKey' }>
+
+/** An API key as listed to its owner; never the secret. */
+export type ApiKeyInfo = {
+  id: string
+  name: string
+  /** e.g. `ap_live_Xy3k9Qa1`: enough to recognise the key, useless to an attacker. */
+  prefix: string
+  scopes: ApiKeyScope[]
+  pass: PassRef | null
+  createdAt: Date
+  lastUsedAt: Date | null
+  expiresAt: Date | null
+  revokedAt: Date | null
+}
+
+export type CreateApiKeyParameters = {
+  walletAddress: Address
+  name: string
+  scopes: readonly ApiKeyScope[]
+  passId: string | null
+  expiresAt: Date | null
+}
+
+export type ApiKeyStore = {
+  /** Stores a key and returns its secret, the only time it is ever shown. */
+  create(parameters: CreateApiKeyParameters): Promise<{ secret: string; key: ApiKeyInfo }>
+  list(walletAddress: Address): Promise<ApiKeyInfo[]>
+  /** Revokes one of the wallet's keys; `NotFoundError` if it has no such key. */
+  revoke(walletAddress: Address, id: string): Promise<ApiKeyInfo>
+  /** The key behind a secret: a hash lookup in memory on the hot path. */
+  authenticate(secret: string): Promise<ApiKeyPrincipal>
+  forgetWallet(walletAddress: Address): void
+}
+
+export type CreateApiKeyStoreParameters = {
+  database: Database
+  cache?: { max?: number | undefined; ttlMs?: number | undefined }
+}
+
+export type CreateApiKeyStoreReturnType = ApiKeyStore
+
+type CacheEntry = ApiKeyPrincipal | { kind: 'missing'; error: InvalidApiKeyError }
+
+const infoSelect = {
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  createdAt: true,
+  lastUsedAt: true,
+  expiresAt: true,
+  revokedAt: true,
+  pass: { select: { chainId: true, contractAddress: true, tokenId: true } },
+} as const
+
+type InfoRow = {
+  id: string
+  name: string
+  prefix: string
+  scopes: string[]
+  createdAt: Date
+  lastUsedAt: Date | null
+  expiresAt: Date | null
+  revokedAt: Date | null
+  pass: PassRow | null
+}
+
+type PassRow = { chainId: number; contractAddress: string; tokenId: { toFixed(): string } }
+
+function toPassRef(row: PassRow): PassRef {
+  return {
+    chainId: row.chainId,
+    contract: row.contractAddress as Address,
+    tokenId: BigInt(row.tokenId.toFixed()),
+  }
+}
+
+function toInfo(row: InfoRow): ApiKeyInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes as ApiKeyScope[],
+    pass: row.pass && toPassRef(row.pass),
+    createdAt: row.createdAt,
+    lastUsedAt: row.lastUsedAt,
+    expiresAt: row.expiresAt,
+    revokedAt: row.revokedAt,
+  }
+}
+
+/** API keys in the database (hash only), fronted by an in-process LRU keyed by the hash. */
+export function createApiKeyStore({
+  database,
+  cache: { max = 50_000, ttlMs = 30_000 } = {},
+}: CreateApiKeyStoreParameters): CreateApiKeyStoreReturnType {
+  const cache = new LRUCache<string, CacheEntry>({ max, ttl: ttlMs })
+
+  function dropWhere(predicate: (entry: ApiKeyPrincipal) => boolean) {
+    for (const [key, entry] of cache.entries())
+      if (entry.kind === 'apiKey' && predicate(entry)) cache.delete(key)
+  }
+
+  return {
+    async create({ walletAddress, name, scopes, passId, expiresAt }) {
+      const secret = generateSecret({ prefix: apiKeyPrefix })
+      const row = await database.prisma.apiKey.create({
+        data: {
+          name,
+          prefix: secret.slice(0, displayedLength),
+          keyHash: hashSecret(secret),
+          scopes: [...scopes],
+          walletAddress: walletAddress.toLowerCase(),
+          passId,
+          expiresAt,
+        },
+        select: infoSelect,
+      })
+      return { secret, key: toInfo(row) }
+    },
+
+    async list(walletAddress) {
+      const rows = await database.prisma.apiKey.findMany({
+        where: { walletAddress: walletAddress.toLowerCase() },
+        orderBy: { createdAt: 'desc' },
+        select: infoSelect,
+      })
+      return rows.map(toInfo)
+    },
+
+    async revoke(walletAddress, id) {
+      const address = walletAddress.toLowerCase()
+      const { count } = await database.prisma.apiKey.updateMany({
+        where: { id, walletAddress: address, revokedAt: null },
+        data: { revokedAt: new Date() },
+      })
+      dropWhere((entry) => entry.apiKeyId === id)
+      const row = await database.prisma.apiKey.findFirst({
+        where: { id, walletAddress: address },
+        select: infoSelect,
+      })
+      // Someone else's key is "not found", so key ids cannot be probed.
+      if (!row) throw new NotFoundError('This wallet has no API key with that id.')
+      if (count === 0 && !row.revokedAt) throw new NotFoundError('The API key could not be revoked.')
+      return toInfo(row)
+    },
+
+    async authenticate(secret) {
+      if (!secret.startsWith(apiKeyPrefix) || secret.length !== apiKeyPrefix.length + 43)
+        throw new InvalidApiKeyError('The API key is malformed: it should start with ap_live_.')
+      const keyHash = hashSecret(secret)
+      let entry = cache.get(keyHash)
+      if (!entry) {
+        const row = await database.prisma.apiKey.findUnique({
+          where: { keyHash },
+          select: {
+            id: true,
+            walletAddress: true,
+            scopes: true,
+            expiresAt: true,
+            revokedAt: true,
+            pass: { select: { chainId: true, contractAddress: true, tokenId: true } },
+          },
+        })
+        entry = !row
+          ? { kind: 'missing', error: new InvalidApiKeyError('Unknown API key.') }
+          : row.revokedAt
+            ? { kind: 'missing', error: new InvalidApiKeyError('This API key has been revoked.') }
+            : {
+                kind: 'apiKey',
+                apiKeyId: row.id,
+                walletAddress: row.walletAddress as Address,
+                scopes: row.scopes as ApiKeyScope[],
+                pass: row.pass && toPassRef(row.pass),
+                expiresAt: row.expiresAt,
+              }
+        cache.set(keyHash, entry, entry.kind === 'missing' ? { ttl: 5_000 } : {})
+      }
+      if (entry.kind === 'missing') throw entry.error
+      if (entry.expiresAt && entry.expiresAt.getTime() <= Date.now())
+        throw new InvalidApiKeyError('This API key has expired. Create a new one.')
+      return entry
+    },
+
+    forgetWallet(walletAddress) {
+      const address = walletAddress.toLowerCase()
+      dropWhere((entry) => entry.walletAddress === address)
+    },
+  }
+}

@@ -1,0 +1,86 @@
+import { type StartDevChainReturnType as DevChain, startDevChain } from '@accesspoint/contracts/devChain'
+import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client'
+import superjson from 'superjson'
+import { type AccessPoint, type AccessPointConfig, createAccessPoint } from '../src/createAccessPoint.js'
+import type { AppRouter } from '../src/trpc/appRouter.js'
+import { createEmptyPostgresDatabase, migrationsDir, type TestDatabaseKind } from './testDatabase.js'
+
+export const testSiwe = { domain: 'app.example.com', uri: 'https://app.example.com' }
+
+export type TestServer = {
+  url: string
+  accessPoint: AccessPoint
+  chain: DevChain
+  /** A tRPC client, signed in when given a bearer token. */
+  client(token?: string): TRPCClient<AppRouter>
+  /** Another server instance on the same database and chain (shared state across instances). */
+  secondInstance(): Promise<{ url: string; client(token?: string): TRPCClient<AppRouter> }>
+  close(): Promise<void>
+}
+
+function clientFor(url: string, token?: string): TRPCClient<AppRouter> {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${url}/trpc`,
+        transformer: superjson,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      }),
+    ],
+  })
+}
+
+/**
+ * The whole server as users meet it: a dev chain (anvil with AccessPass, passes minted to
+ * accounts 1-3), a migrated database of `kind`, real HTTP on a free port.
+ */
+export async function createTestServer(
+  kind: TestDatabaseKind,
+  overrides: Partial<AccessPointConfig> = {},
+): Promise<TestServer> {
+  const chain = await startDevChain({ port: 0 })
+  const postgres = kind === 'postgres' ? await createEmptyPostgresDatabase() : undefined
+  const instances: AccessPoint[] = []
+  const config = (database: AccessPointConfig['database']): AccessPointConfig => ({
+    database,
+    migrations: { dir: migrationsDir, applyOnStart: true },
+    siwe: {
+      ...testSiwe,
+      chainIds: [chain.chainId],
+      // Every test signs in from 127.0.0.1, many times; the limits have a test of their own.
+      rateLimits: {
+        perIp: { points: 100_000, windowSeconds: 60 },
+        perAddress: { points: 100_000, windowSeconds: 60 },
+      },
+    },
+    chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
+    passContracts: [{ chainId: chain.chainId, address: chain.contracts.accessPass }],
+    access: { pollingIntervalMs: 100 },
+    ...overrides,
+  })
+  const start = async (database: AccessPointConfig['database']) => {
+    const accessPoint = await createAccessPoint(config(database))
+    instances.push(accessPoint)
+    return { accessPoint, url: await accessPoint.app.listen({ host: '127.0.0.1', port: 0 }) }
+  }
+  const first = await start(
+    postgres ? { kind: 'postgres', url: postgres.url, pool: { max: 5 } } : { kind: 'embedded' },
+  )
+  return {
+    url: first.url,
+    accessPoint: first.accessPoint,
+    chain,
+    client: (token) => clientFor(first.url, token),
+    async secondInstance() {
+      // In-memory PGlite belongs to one process; instances share state through PostgreSQL.
+      if (!postgres) throw new Error('a second instance needs a shared PostgreSQL database')
+      const second = await start({ kind: 'postgres', url: postgres.url, pool: { max: 5 } })
+      return { url: second.url, client: (token) => clientFor(second.url, token) }
+    },
+    async close() {
+      for (const instance of instances) await instance.close()
+      await postgres?.drop()
+      await chain.stop()
+    },
+  }
+}
