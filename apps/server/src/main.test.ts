@@ -4,6 +4,9 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { devAccounts } from '@accesspoint/contracts'
+import { createSiweMessage } from '@accesspoint/core'
+import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 
 // The real process, as `pnpm dev` / `pnpm start` run it: env -> config -> server -> signals.
@@ -14,7 +17,14 @@ type Run = { child: ChildProcess; output: () => string; exit: Promise<number | n
 
 function start(env: NodeJS.ProcessEnv): Run {
   const child = spawn(process.execPath, tsx, {
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    // DEV_CHAIN_PORT=0: each process's dev chain on a free port, so tests can run side by side.
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DEV_CHAIN_PORT: '0',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -48,7 +58,48 @@ async function waitForReady(url: string, run: Run): Promise<Response> {
   throw new Error(`server never answered:\n${run.output()}`)
 }
 
-describe('the server process', () => {
+type TrpcResponse = {
+  result?: { data: { json: Record<string, unknown> & { token?: string; roles?: string[] } } }
+  error?: { json: { data: { accessPointCode: string } } }
+}
+
+// Plain HTTP, as in the README: no client package involved. superjson sends bigints as strings.
+async function trpc(url: string, path: string, input?: unknown, token?: string) {
+  const response = await fetch(`${url}/trpc/${path}`, {
+    method: input === undefined ? 'GET' : 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token && { authorization: `Bearer ${token}` }),
+    },
+    ...(input !== undefined && { body: JSON.stringify({ json: input }) }),
+  })
+  return (await response.json()) as TrpcResponse
+}
+
+async function signIn(url: string, privateKey: `0x${string}` | undefined) {
+  if (!privateKey) throw new Error('no such dev account')
+  const account = privateKeyToAccount(privateKey)
+  const nonce = (await trpc(url, 'auth.nonce', null)).result?.data.json as {
+    nonce: string
+    domain: string
+    uri: string
+  }
+  const message = createSiweMessage({
+    domain: nonce.domain,
+    uri: nonce.uri,
+    nonce: nonce.nonce,
+    address: account.address,
+    version: '1',
+    chainId: 31337,
+    statement: 'Sign in to AccessPoint.',
+    issuedAt: new Date().toISOString(),
+  })
+  return trpc(url, 'auth.signIn', { message, signature: await account.signMessage({ message }) })
+}
+
+// Each test spawns real processes (tsx, PGlite, anvil) on a machine busy with every other
+// package's tests: give them room.
+describe('the server process', { timeout: 120_000 }, () => {
   let dataDir: string
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'ap-main-'))
@@ -70,6 +121,18 @@ describe('the server process', () => {
     const ready = await waitForReady(url, run)
     expect(ready.status).toBe(200)
     expect((await fetch(`${url}/healthz`)).status).toBe(200)
+
+    // The dev chain came up with it: anvil account 1 signs in and holds its $50 pass; account 4
+    // holds none and is refused.
+    const holder = await signIn(url, devAccounts[1]?.privateKey)
+    expect(holder.result?.data.json.roles).toEqual(['holder'])
+    const me = await trpc(url, 'access.me', undefined, holder.result?.data.json.token)
+    expect(me.result?.data.json).toMatchObject({
+      roles: ['holder'],
+      passes: [{ chainId: 31337, tokenId: '1', creditMicroUsd: '50000000' }],
+    })
+    const stranger = await signIn(url, devAccounts[4]?.privateKey)
+    expect(stranger.error?.json.data.accessPointCode).toBe('FORBIDDEN_ROLE')
 
     run.child.kill('SIGTERM')
     expect(await run.exit).toBe(0)

@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { type StartDevChainReturnType, startDevChain } from '@accesspoint/contracts/devChain'
-import { type AccessPoint, type AccessPointConfig, createAccessPoint, parseRolesConfig } from '@accesspoint/server'
+import {
+  type AccessPoint,
+  type AccessPointConfig,
+  createAccessPoint,
+  parseRolesConfig,
+} from '@accesspoint/server'
 import type { ServerConfig } from './config/loadConfig.js'
 
 export type StartServerReturnType = AccessPoint & {

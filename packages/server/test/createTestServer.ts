@@ -1,9 +1,20 @@
-import { type StartDevChainReturnType as DevChain, startDevChain } from '@accesspoint/contracts/devChain'
+import {
+  type StartDevChainReturnType as DevChain,
+  startDevChain,
+} from '@accesspoint/contracts/devChain'
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client'
 import superjson from 'superjson'
-import { type AccessPoint, type AccessPointConfig, createAccessPoint } from '../src/createAccessPoint.js'
+import {
+  type AccessPoint,
+  type AccessPointConfig,
+  createAccessPoint,
+} from '../src/createAccessPoint.js'
 import type { AppRouter } from '../src/trpc/appRouter.js'
-import { createEmptyPostgresDatabase, migrationsDir, type TestDatabaseKind } from './testDatabase.js'
+import {
+  createEmptyPostgresDatabase,
+  migrationsDir,
+  type TestDatabaseKind,
+} from './testDatabase.js'
 
 export const testSiwe = { domain: 'app.example.com', uri: 'https://app.example.com' }
 

@@ -95,7 +95,8 @@ const envSchema = z.object({
     .transform((value) => value.split(',') as `0x${string}`[])
     .default([]),
   ROLES_FILE: z.string().min(1).optional(),
-  DEV_CHAIN_PORT: integer(1, 65_535, 'e.g. DEV_CHAIN_PORT=8545.').default(8545),
+  // 0: any free port (tests run several servers at once).
+  DEV_CHAIN_PORT: integer(0, 65_535, 'e.g. DEV_CHAIN_PORT=8545.').default(8545),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'e.g. SHUTDOWN_TIMEOUT_MS=10000.').default(10_000),
 })
 

@@ -1,13 +1,5 @@
 import { accessControlAbi, accessPassAbi } from '@accesspoint/contracts'
-import { type AbiEvent, erc721Abi, erc1155Abi, parseAbi } from 'viem'
-
-/**
- * AccessPass's pass listing, as specified for the contract: every pass an owner holds and its
- * credit (stablecoin base units, i.e. micro-USD for a 6-decimal stablecoin).
- */
-export const passesOfAbi = parseAbi([
-  'function passesOf(address owner) view returns (uint256[] tokenIds, uint256[] credits)',
-])
+import { type AbiEvent, erc721Abi, erc1155Abi } from 'viem'
 
 const events = (abi: readonly { type: string }[]) =>
   abi.filter((item): item is AbiEvent => item.type === 'event')

@@ -118,7 +118,7 @@ test('roles that need no chain are decided without one', async () => {
 
 // Last: it stops this file's anvil.
 test('fresh facts are served while the chain is down; stale ones are refused', async () => {
-  const ttlMs = 1_500
+  const ttlMs = 2_500
   const { logger } = collectingLogger()
   const resolver = createAccessResolver({
     chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],

@@ -181,6 +181,26 @@ describe('roles', () => {
   })
 })
 
+test('passes with their credit', async () => {
+  const resolver = resolverFor({})
+  const pass = { chainId: chain.chainId, contract: chain.contracts.accessPass }
+  for (const [index, holder] of [holder1, holder2, holder3].entries()) {
+    const expected = chain.passes[index]
+    expect(await resolver.getAccess(holder)).toStrictEqual({
+      address: holder,
+      roles: [],
+      passes: [{ ...pass, tokenId: expected?.tokenId, creditMicroUsd: expected?.creditMicroUsd }],
+    })
+  }
+  expect(chain.passes.map((p) => p.creditMicroUsd)).toStrictEqual([
+    50_000_000n,
+    5_000_000n,
+    10_000n,
+  ])
+  expect((await resolver.getAccess(withoutPass)).passes).toStrictEqual([])
+  await resolver.close()
+})
+
 describe('reads', () => {
   const roles = (): RolesConfig => ({
     ...defaultRoles({ chainId: chain.chainId, accessPass: chain.contracts.accessPass }),
@@ -284,4 +304,29 @@ describe('reads', () => {
     expect(lines).toMatchObject([{ level: 'error', object: { chainId: 1, reported: 31337 } }])
     await resolver.close()
   })
+})
+
+test('invalidate notifies listeners until they unsubscribe; a throwing one is logged', async () => {
+  const { logger, lines } = collectingLogger()
+  const resolver = createAccessResolver({
+    chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
+    roles: defaultRoles({ chainId: chain.chainId, accessPass: chain.contracts.accessPass }),
+    watch: false,
+    logger,
+  })
+  const seen: Address[] = []
+  const unsubscribe = resolver.onInvalidate((address) => seen.push(address))
+  resolver.onInvalidate(() => {
+    throw new Error('listener bug')
+  })
+  resolver.invalidate(holder1.toLowerCase())
+  unsubscribe()
+  resolver.invalidate(holder2)
+  expect(seen).toStrictEqual([holder1])
+  expect(lines).toMatchObject([
+    { level: 'error', message: 'access: invalidation listener threw' },
+    { level: 'error', message: 'access: invalidation listener threw' },
+  ])
+  expect(resolver.stats().invalidations).toBe(2)
+  await resolver.close()
 })

@@ -1,4 +1,4 @@
-import { accessPassAbi, devAccounts } from '@accesspoint/contracts'
+import { accessPassAbi, devAccounts, mockUsdcAbi } from '@accesspoint/contracts'
 import { type StartDevChainReturnType, startDevChain } from '@accesspoint/contracts/devChain'
 import {
   type Address,
@@ -10,10 +10,11 @@ import {
   zeroHash,
 } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
-import { mine, revert, snapshot, waitForTransactionReceipt, writeContract } from 'viem/actions'
+import { revert, snapshot, waitForTransactionReceipt, writeContract } from 'viem/actions'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { type AccessResolver, createAccessResolver } from './createAccessResolver.js'
 import { defaultRoles } from './defaultRoles.js'
+import { toRoleHash } from './toRoleHash.js'
 
 // Each test moves different accounts' passes or roles, so they share one chain and resolver.
 let chain: StartDevChainReturnType
@@ -52,8 +53,6 @@ beforeAll(async () => {
     // Long TTLs: any change seen below comes from an event, not from expiry.
     ttl: { ownershipMs: 600_000, rolesMs: 600_000 },
     pollingIntervalMs: 25,
-    // Logging is covered by the other resolver tests.
-    logger: { warn: () => {}, error: () => {}, debug: () => {} },
   })
   resolver.onInvalidate((address) => invalidated.push(address))
 })
@@ -86,7 +85,10 @@ const eventually = (assertion: () => Promise<void>) =>
   vi.waitFor(assertion, { timeout: 5_000, interval: 20 })
 
 test('a sold pass moves its holder role within a block or two', async () => {
-  expect((await resolver.getAccess(holder1.address)).roles).toStrictEqual(['holder'])
+  expect(await resolver.getAccess(holder1.address)).toMatchObject({
+    roles: ['holder'],
+    passes: [{ tokenId: 1n }],
+  })
   expect((await resolver.getAccess(withoutPass.address)).roles).toStrictEqual([])
   const calls = requests.get('eth_call')
   // Cached: asking again reads nothing.
@@ -104,10 +106,13 @@ test('a sold pass moves its holder role within a block or two', async () => {
   })
   await eventually(async () => {
     expect((await resolver.getAccess(holder1.address)).roles).toStrictEqual([])
-    expect((await resolver.getAccess(withoutPass.address)).roles).toStrictEqual(['holder'])
+    expect(await resolver.getAccess(withoutPass.address)).toMatchObject({
+      roles: ['holder'],
+      passes: [{ tokenId: 1n, creditMicroUsd: 50_000_000n }],
+    })
   })
   // Polling every 25 ms, the watcher needs a tick or two, not a TTL.
-  expect(Date.now() - sentAt).toBeLessThan(2_000)
+  expect(Date.now() - sentAt).toBeLessThan(3_000)
   expect(invalidated).toEqual(expect.arrayContaining([holder1.address, withoutPass.address]))
 })
 
@@ -127,6 +132,49 @@ test('RoleGranted and RoleRevoked change admin', async () => {
   await send(admin, { ...grant, functionName: 'revokeRole' })
   await eventually(async () => {
     expect((await resolver.getAccess(spare5.address)).roles).toStrictEqual([])
+  })
+})
+
+test('a deposit (an event naming only the token id) refreshes the owner’s credit', async () => {
+  expect((await resolver.getAccess(holder2.address)).passes).toMatchObject([
+    { tokenId: 2n, creditMicroUsd: 5_000_000n },
+  ])
+  const account = privateKeyToAccount(holder2.privateKey)
+  await send(holder2, {
+    address: chain.contracts.usdc,
+    abi: mockUsdcAbi,
+    functionName: 'approve',
+    args: [chain.contracts.accessPass, 1_000_000n],
+    account,
+    chain: chain.chain,
+  })
+  await send(holder2, {
+    address: chain.contracts.accessPass,
+    abi: accessPassAbi,
+    functionName: 'deposit',
+    args: [2n, 1_000_000n],
+    account,
+    chain: chain.chain,
+  })
+  await eventually(async () => {
+    expect((await resolver.getAccess(holder2.address)).passes).toMatchObject([
+      { tokenId: 2n, creditMicroUsd: 6_000_000n },
+    ])
+  })
+
+  // Settlement deducts credit: `Settled` names the pass, not its owner.
+  await send(admin, {
+    address: chain.contracts.accessPass,
+    abi: accessPassAbi,
+    functionName: 'settle',
+    args: [`0x${'01'.repeat(32)}`, [2n], [500_000n]],
+    account: privateKeyToAccount(admin.privateKey),
+    chain: chain.chain,
+  })
+  await eventually(async () => {
+    expect((await resolver.getAccess(holder2.address)).passes).toMatchObject([
+      { tokenId: 2n, creditMicroUsd: 5_500_000n },
+    ])
   })
 })
 
@@ -179,19 +227,30 @@ test('a chain that rewinds (reorg, anvil revert) drops everything cached on it',
     chain: chain.chain,
     transport: http(chain.rpcUrl),
   })
-  const id = await snapshot(testClient)
-  await mine(testClient, { blocks: 3 })
   const calls = () => requests.get('eth_call') ?? 0
-  await eventually(async () => {
-    // Read after the watcher has seen the mined blocks, so the revert is a rewind to it.
-    const before = calls()
-    await resolver.getAccess(spare6.address)
-    await resolver.getAccess(spare6.address)
-    expect(calls()).toBe(before)
+  await resolver.getAccess(spare6.address)
+  const id = await snapshot(testClient)
+  // A watched event, so we know when the watcher has passed this block: the revert below then
+  // takes the chain back below what the watcher has seen.
+  const seen = invalidated.length
+  await send(admin, {
+    address: chain.contracts.accessPass,
+    abi: accessPassAbi,
+    functionName: 'grantRole',
+    args: [toRoleHash('MINTER_ROLE'), spare5.address],
+    account: privateKeyToAccount(admin.privateKey),
+    chain: chain.chain,
   })
+  await eventually(async () => {
+    expect(invalidated.slice(seen)).toContain(spare5.address)
+  })
+  let before = calls()
+  await resolver.getAccess(spare6.address)
+  expect(calls()).toBe(before)
+
   await revert(testClient, { id })
   await eventually(async () => {
-    const before = calls()
+    before = calls()
     await resolver.getAccess(spare6.address)
     expect(calls()).toBe(before + 1)
   })

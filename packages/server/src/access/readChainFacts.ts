@@ -1,4 +1,4 @@
-import { accessControlAbi } from '@accesspoint/contracts'
+import { accessControlAbi, accessPassAbi } from '@accesspoint/contracts'
 import { InternalError } from '@accesspoint/core'
 import {
   type Address,
@@ -8,9 +8,9 @@ import {
   erc1155Abi,
   type MulticallErrorType,
   type Transport,
+  withTimeout,
 } from 'viem'
 import { multicall } from 'viem/actions'
-import { passesOfAbi } from './abis.js'
 import { describeRpcError } from './describeRpcError.js'
 import { ChainUnavailableError } from './errors.js'
 import { getFactKey } from './getFactKey.js'
@@ -61,23 +61,19 @@ export async function readChainFacts({
   if (facts.length === 0) return { values, failures }
 
   const contracts = facts.map((fact) => toCall(fact, address))
-  let timer: NodeJS.Timeout | undefined
-  const results = await Promise.race([
-    multicall(client, {
-      contracts,
-      allowFailure: true,
-      // One eth_call however many facts: viem would otherwise split at 1 kB of calldata.
-      batchSize: 0,
-      ...(multicallAddress ? { multicallAddress } : { deployless: true }),
-    }),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`No answer within ${timeoutMs} ms.`)), timeoutMs)
-    }),
-  ])
-    .catch((error: unknown) => {
-      throw new ChainUnavailableError({ chainId, reason: describeRpcError(error) })
-    })
-    .finally(() => clearTimeout(timer))
+  const results = await withTimeout(
+    () =>
+      multicall(client, {
+        contracts,
+        allowFailure: true,
+        // One eth_call however many facts: viem would otherwise split at 1 kB of calldata.
+        batchSize: 0,
+        ...(multicallAddress ? { multicallAddress } : { deployless: true }),
+      }),
+    { timeout: timeoutMs, errorInstance: new Error(`No answer within ${timeoutMs} ms.`) },
+  ).catch((error: unknown) => {
+    throw new ChainUnavailableError({ chainId, reason: describeRpcError(error) })
+  })
 
   for (const [index, fact] of facts.entries()) {
     const result = results[index]
@@ -119,7 +115,7 @@ function toCall(fact: AccessFact, address: Address): ContractFunctionParameters 
     case 'passes':
       return {
         address: fact.contract,
-        abi: passesOfAbi,
+        abi: accessPassAbi,
         functionName: 'passesOf',
         args: [address],
       }

@@ -1,4 +1,4 @@
-import { apiKeyPrefix, type ApiKeyStore } from '../keys/createApiKeyStore.js'
+import { type ApiKeyStore, apiKeyPrefix } from '../keys/createApiKeyStore.js'
 import type { SessionStore } from './createSessionStore.js'
 import { UnauthenticatedError } from './errors.js'
 import type { Principal } from './types.js'

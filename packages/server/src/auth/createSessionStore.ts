@@ -53,7 +53,9 @@ export type SessionStore = {
 export type CreateSessionStoreReturnType = SessionStore
 
 // A cached miss: bursts of requests with a dead token cost one database read, not one each.
-type CacheEntry = SessionPrincipal | { kind: 'missing'; error: UnauthenticatedError | SessionExpiredError }
+type CacheEntry =
+  | SessionPrincipal
+  | { kind: 'missing'; error: UnauthenticatedError | SessionExpiredError }
 
 /** Sessions in the database, fronted by an in-process LRU keyed by the token's hash. */
 export function createSessionStore({
@@ -100,7 +102,13 @@ export function createSessionStore({
       if (!entry) {
         const row = await database.prisma.session.findUnique({
           where: { tokenHash },
-          select: { id: true, walletAddress: true, chainId: true, expiresAt: true, revokedAt: true },
+          select: {
+            id: true,
+            walletAddress: true,
+            chainId: true,
+            expiresAt: true,
+            revokedAt: true,
+          },
         })
         entry = !row
           ? { kind: 'missing', error: new UnauthenticatedError('Unknown session token. Sign in.') }

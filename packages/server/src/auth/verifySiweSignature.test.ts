@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs'
-import { createSiweMessage, InvalidSiweMessageError, type SiweMessage } from '@accesspoint/core'
 import { devAccounts } from '@accesspoint/contracts'
-import { type StartDevChainReturnType as DevChain, startDevChain } from '@accesspoint/contracts/devChain'
 import {
-  deploySmartWalletFactory,
-  smartWalletFactoryAbi,
-} from '@accesspoint/contracts/testing'
+  type StartDevChainReturnType as DevChain,
+  startDevChain,
+} from '@accesspoint/contracts/devChain'
+import { deploySmartWalletFactory, smartWalletFactoryAbi } from '@accesspoint/contracts/testing'
+import { createSiweMessage, InvalidSiweMessageError, type SiweMessage } from '@accesspoint/core'
 import {
   createPublicClient,
   createWalletClient,
@@ -45,9 +45,12 @@ async function verifyVectorSignature(vector: Vector): Promise<boolean> {
 }
 
 describe('conformance: verification_positive.json', () => {
-  test.each(readVectors('verification_positive.json'))('%s: the signature verifies', async (_name, vector) => {
-    expect(await verifyVectorSignature(vector)).toBe(true)
-  })
+  test.each(readVectors('verification_positive.json'))(
+    '%s: the signature verifies',
+    async (_name, vector) => {
+      expect(await verifyVectorSignature(vector)).toBe(true)
+    },
+  )
 })
 
 // SOURCES.md: these carry signatures that do not recover to the message's address.
@@ -136,7 +139,7 @@ describe('contract wallets on anvil', () => {
   test('an unreachable RPC is CHAIN_UNAVAILABLE, never "valid" and never "bad signature"', async () => {
     const down = createPublicClient({
       transport: // Nothing listens on port 1: connections are refused at once.
-      http('http://127.0.0.1:1', { retryCount: 0 }),
+        http('http://127.0.0.1:1', { retryCount: 0 }),
     })
     const address = await walletAddress(`0x${'01'.padStart(64, '0')}`)
     const signature = await owner.signMessage({ message })

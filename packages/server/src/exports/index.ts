@@ -1,4 +1,47 @@
 // App
+
+// Roles and on-chain access
+export {
+  type AccessResolver,
+  type CreateAccessResolverParameters,
+  type CreateAccessResolverReturnType,
+  createAccessResolver,
+} from '../access/createAccessResolver.js'
+export {
+  type DefaultRolesParameters,
+  type DefaultRolesReturnType,
+  defaultRoles,
+} from '../access/defaultRoles.js'
+export { ChainUnavailableError, type ChainUnavailableErrorType } from '../access/errors.js'
+export {
+  type ParseRolesConfigErrorType,
+  type ParseRolesConfigReturnType,
+  parseRolesConfig,
+} from '../access/parseRolesConfig.js'
+export type { Access, RoleRule, RolesConfig } from '../access/types.js'
+export { sessionTokenPrefix } from '../auth/createSessionStore.js'
+// Authentication
+export {
+  ForbiddenRoleError,
+  type ForbiddenRoleErrorType,
+  InvalidApiKeyError,
+  type InvalidApiKeyErrorType,
+  InvalidSignatureError,
+  type InvalidSignatureErrorType,
+  RateLimitedError,
+  type RateLimitedErrorType,
+  SessionExpiredError,
+  type SessionExpiredErrorType,
+  UnauthenticatedError,
+  type UnauthenticatedErrorType,
+} from '../auth/errors.js'
+export type { ApiKeyScope, PassRef, Principal } from '../auth/types.js'
+export {
+  type VerifySiweSignatureErrorType,
+  type VerifySiweSignatureParameters,
+  type VerifySiweSignatureReturnType,
+  verifySiweSignature,
+} from '../auth/verifySiweSignature.js'
 export {
   type AccessPoint,
   type AccessPointConfig,
@@ -44,12 +87,12 @@ export {
 // Errors
 export { DatabaseLockedError, type DatabaseLockedErrorType } from '../errors/DatabaseLockedError.js'
 export { MigrationError, type MigrationErrorType } from '../errors/MigrationError.js'
-
 // Discovery
 export {
   type DiscoveryDocument,
   type GetDiscoveryDocumentParameters,
   getDiscoveryDocument,
 } from '../http/getDiscoveryDocument.js'
+export { apiKeyPrefix } from '../keys/createApiKeyStore.js'
 export type { AppRouter } from '../trpc/appRouter.js'
 export { version } from '../version.js'

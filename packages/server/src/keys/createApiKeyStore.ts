@@ -155,7 +155,8 @@ export function createApiKeyStore({
       })
       // Someone else's key is "not found", so key ids cannot be probed.
       if (!row) throw new NotFoundError('This wallet has no API key with that id.')
-      if (count === 0 && !row.revokedAt) throw new NotFoundError('The API key could not be revoked.')
+      if (count === 0 && !row.revokedAt)
+        throw new NotFoundError('The API key could not be revoked.')
       return toInfo(row)
     },
 

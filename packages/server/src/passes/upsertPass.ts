@@ -10,7 +10,10 @@ export type UpsertPassParameters = {
 export type UpsertPassReturnType = { id: string }
 
 /** Our row for an on-chain pass (created on first use), refreshed with what the chain just said. */
-export async function upsertPass({ database, pass }: UpsertPassParameters): Promise<UpsertPassReturnType> {
+export async function upsertPass({
+  database,
+  pass,
+}: UpsertPassParameters): Promise<UpsertPassReturnType> {
   const key = {
     chainId: pass.chainId,
     contractAddress: pass.contract.toLowerCase(),

@@ -59,32 +59,35 @@ export type ProcedureMeta = {
   scope?: ApiKeyScope
 }
 
-const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
-  transformer: superjson,
-  // Stack traces never leave the server, whatever NODE_ENV says.
-  isDev: false,
-  errorFormatter({ shape, error }) {
-    const cause = error.cause
-    const code: ErrorCode = isBaseError(cause)
-      ? cause.code
-      : (codeByTrpcCode[error.code] ?? 'INTERNAL')
-    const internal = code === 'INTERNAL'
-    return {
-      ...shape,
-      // Internal failures get a generic message: their text may name tables, hosts or keys.
-      message: internal ? errorCodes.INTERNAL.message : shape.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        /** AccessPoint's stable error code (see `errorCodes` in @accesspoint/core). */
-        accessPointCode: code,
-        // Only explicit details: ones derived from a cause may name hosts or SQL.
-        details: isBaseError(cause) ? cause.toJSON().details : undefined,
-      },
-    }
-  },
-})
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    // Stack traces never leave the server, whatever NODE_ENV says.
+    isDev: false,
+    errorFormatter({ shape, error }) {
+      const cause = error.cause
+      const code: ErrorCode = isBaseError(cause)
+        ? cause.code
+        : (codeByTrpcCode[error.code] ?? 'INTERNAL')
+      const internal = code === 'INTERNAL'
+      return {
+        ...shape,
+        // Internal failures get a generic message: their text may name tables, hosts or keys.
+        message: internal ? errorCodes.INTERNAL.message : shape.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          /** AccessPoint's stable error code (see `errorCodes` in @accesspoint/core). */
+          accessPointCode: code,
+          // Only explicit details: ones derived from a cause may name hosts or SQL.
+          details: isBaseError(cause) ? cause.toJSON().details : undefined,
+        },
+      }
+    },
+  })
 
 export const router = t.router
 // tRPC wraps whatever a procedure throws in an INTERNAL_SERVER_ERROR; our errors get their own

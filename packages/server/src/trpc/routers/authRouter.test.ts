@@ -120,7 +120,11 @@ describe.each(databaseKinds)('sign-in with Ethereum on the %s database', (kind) 
     const signed = await signMessageFor(client, account)
     const message = signed.message.replace(account.address, account.address.toLowerCase())
     const signature = await account.signMessage({ message })
-    await expectError(client.auth.signIn.mutate({ message, signature }), 'SIWE_INVALID_MESSAGE', 400)
+    await expectError(
+      client.auth.signIn.mutate({ message, signature }),
+      'SIWE_INVALID_MESSAGE',
+      400,
+    )
   })
 
   test("another account's signature is refused", async () => {
@@ -147,7 +151,11 @@ describe.each(databaseKinds)('sign-in with Ethereum on the %s database', (kind) 
   })
 
   test.each([
-    ['garbage instead of a message', { message: 'hello', signature: '0x1234' }, 'SIWE_INVALID_MESSAGE'],
+    [
+      'garbage instead of a message',
+      { message: 'hello', signature: '0x1234' },
+      'SIWE_INVALID_MESSAGE',
+    ],
     ['a signature that is not hex', { message: 'hello', signature: 'zz' }, 'INVALID_INPUT'],
     ['a huge body', { message: 'x'.repeat(70_000), signature: '0x00' }, 'INVALID_INPUT'],
     ['no input at all', undefined, 'INVALID_INPUT'],
@@ -184,5 +192,4 @@ describe.each(databaseKinds)('sign-in with Ethereum on the %s database', (kind) 
   ] as const)('%s is refused with a 401', async (_name, token, code) => {
     await expectError(server.client(token).access.me.query(), code, 401)
   })
-
 })

@@ -33,7 +33,9 @@ describe.each(databaseKinds)('API keys on the %s database', (kind) => {
     expect(me).toMatchObject({ roles: ['holder'], session: null, apiKey: { id: key.id } })
     const listed = await owner.keys.list.query()
     expect(listed.map((item) => item.id)).toContain(key.id)
-    expect(JSON.stringify(listed, (_key, value) => (typeof value === 'bigint' ? `${value}` : value))).not.toContain(secret)
+    expect(
+      JSON.stringify(listed, (_key, value) => (typeof value === 'bigint' ? `${value}` : value)),
+    ).not.toContain(secret)
   })
 
   test('a revoked key stops working at once', async () => {
