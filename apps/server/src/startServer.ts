@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises'
 import { type StartDevChainReturnType, startDevChain } from '@accesspoint/contracts/devChain'
 import {
   type AccessPoint,
@@ -32,9 +31,6 @@ export async function startServer(config: ServerConfig): Promise<StartServerRetu
           accessPass: devChain.contracts.accessPass,
         }
       : (config.chain as Extract<ServerConfig['chain'], { kind: 'rpc' }>)
-    const roles = config.rolesFile
-      ? parseRolesConfig(JSON.parse(await readFile(config.rolesFile, 'utf8')))
-      : undefined
     const accessPoint = await createAccessPoint({
       name: config.serviceName,
       database: config.database,
@@ -43,7 +39,7 @@ export async function startServer(config: ServerConfig): Promise<StartServerRetu
       siwe: config.siwe,
       chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
       passContracts: [{ chainId: chain.chainId, address: chain.accessPass }],
-      roles,
+      roles: config.roles,
       adminAddresses: config.adminAddresses,
       logger: {
         level: config.logLevel,

@@ -1,6 +1,10 @@
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify'
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify'
 import { type Address, createPublicClient, http, type PublicClient } from 'viem'
 import {
   type CreateAccessResolverParameters,
@@ -107,7 +111,6 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       siwe: config.siwe,
       passContracts: config.passContracts,
     })
-    const services = createServices(config, database, discovery)
     const app = Fastify({
       logger: config.logger ?? false,
       genReqId: getRequestId,
@@ -115,6 +118,7 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       forceCloseConnections: 'idle',
       return503OnClosing: true,
     })
+    const services = createServices(config, database, discovery, app.log)
     app.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id)
     })
@@ -181,6 +185,7 @@ function createServices(
   config: AccessPointConfig,
   database: Database,
   discovery: Services['discovery'],
+  log: FastifyBaseLogger,
 ): Services {
   const chains = config.chains ?? []
   const clients = new Map<number, PublicClient>(
@@ -204,6 +209,7 @@ function createServices(
     chains,
     roles,
     passContracts,
+    logger: log,
     ...config.access,
   })
   return {

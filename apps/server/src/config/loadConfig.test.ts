@@ -1,5 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ConfigError } from './ConfigError.js'
 import { loadConfig } from './loadConfig.js'
 import { defaultDataDir } from './paths.js'
@@ -61,10 +63,84 @@ describe('loadConfig', () => {
     ['SIWE_URI', 'ftp://x', 'SIWE_URI must be an http(s) URL'],
     ['CHAIN_IDS', '1;2', 'CHAIN_IDS must be comma-separated chain ids'],
     ['DATABASE_POOL_MAX', '0', 'DATABASE_POOL_MAX must be at least 1'],
+    ['RPC_URL', 'localhost:8545', 'RPC_URL must be an http(s) or ws(s) JSON-RPC URL'],
+    ['ADMIN_ADDRESSES', '0x12,0x34', 'ADMIN_ADDRESSES must be comma-separated 0x addresses'],
+    ['SESSION_MAX_HOURS', '0', 'SESSION_MAX_HOURS must be at least 1'],
+    ['SIWE_MAX_AGE_SECONDS', 'ten', 'SIWE_MAX_AGE_SECONDS must be a whole number'],
+    ['DEV_CHAIN_PORT', '99999', 'DEV_CHAIN_PORT must be at most 65535'],
   ])('%s=%j is refused with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toContain(message ?? name)
+  })
+
+  test('without RPC_URL development starts the dev chain; production refuses to', () => {
+    expect(loadConfig({}).chain).toEqual({ kind: 'dev', port: 8545 })
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'RPC_URL is required in production: the local dev chain is for development only.',
+    ])
+  })
+
+  test('RPC_URL needs ACCESS_PASS_ADDRESS and takes the first of CHAIN_IDS', () => {
+    expect(problemsOf({ RPC_URL: 'https://rpc.example.com/key' })[0]).toContain(
+      'ACCESS_PASS_ADDRESS is required with RPC_URL',
+    )
+    const pass = '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512'
+    const config = loadConfig({
+      RPC_URL: 'https://rpc.example.com/key',
+      ACCESS_PASS_ADDRESS: pass,
+      CHAIN_IDS: '8453,1',
+      ADMIN_ADDRESSES: `${pass},0x70997970C51812dc3A010C7d01b50e0d17dc79C8`,
+      SESSION_MAX_HOURS: '2',
+    })
+    expect(config.chain).toEqual({
+      kind: 'rpc',
+      rpcUrl: 'https://rpc.example.com/key',
+      chainId: 8453,
+      accessPass: pass,
+    })
+    expect(config.adminAddresses).toHaveLength(2)
+    expect(config.siwe.sessionMaxMs).toBe(2 * 3_600_000)
+  })
+
+  describe('ROLES_FILE', () => {
+    let dir: string
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'ap-roles-'))
+    })
+    afterAll(() => rm(dir, { recursive: true, force: true }))
+    const write = async (name: string, text: string) => {
+      await writeFile(join(dir, name), text)
+      return join(dir, name)
+    }
+
+    test('is read and validated at start-up', async () => {
+      const path = await write(
+        'roles.json',
+        JSON.stringify({
+          holder: {
+            type: 'erc721',
+            chainId: 8453,
+            contract: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+          },
+          admin: { type: 'allowlist', addresses: ['0x70997970C51812dc3A010C7d01b50e0d17dc79C8'] },
+        }),
+      )
+      expect(Object.keys(loadConfig({ ROLES_FILE: path }).roles ?? {})).toEqual(['holder', 'admin'])
+    })
+
+    test.each([
+      ['a missing file', null, 'ROLES_FILE cannot be read (ENOENT)'],
+      ['bad JSON', '{ holder: ', 'ROLES_FILE is not valid JSON'],
+      [
+        'a bad rule',
+        '{ "holder": { "type": "erc721", "chainId": 1, "contract": "0x12" } }',
+        'ROLES_FILE: holder',
+      ],
+    ])('%s is a configuration error naming ROLES_FILE', async (_name, text, message) => {
+      const path = text === null ? join(dir, 'missing.json') : await write('bad.json', text)
+      expect(problemsOf({ ROLES_FILE: path })[0]).toContain(message)
+    })
   })
 
   test('every bad variable is reported at once, and secrets are never echoed', () => {

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { InvalidInputError } from '@accesspoint/core'
+import { parseRolesConfig, type RolesConfig } from '@accesspoint/server'
 import { z } from 'zod'
 import { ConfigError } from './ConfigError.js'
 import { defaultDataDir, migrationsDir, schemaPath } from './paths.js'
@@ -132,8 +135,8 @@ export type ServerConfig = {
     | { kind: 'dev'; port: number }
     | { kind: 'rpc'; rpcUrl: string; chainId: number; accessPass: `0x${string}` }
   adminAddresses: `0x${string}`[]
-  /** JSON role rules; the default is `holder` (holds an AccessPass) and `admin`. */
-  rolesFile: string | undefined
+  /** Role rules from ROLES_FILE; undefined means the default `holder` and `admin`. */
+  roles: RolesConfig | undefined
   shutdownTimeoutMs: number
 }
 
@@ -170,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
       ? ['RPC_URL is required in production: the local dev chain is for development only.']
       : []),
   ]
+  const roles = e.ROLES_FILE ? readRoles(e.ROLES_FILE, chainProblems) : undefined
   if (chainProblems.length) throw new ConfigError(chainProblems)
   const [firstChainId = 31337] = e.CHAIN_IDS
   const database: ServerConfig['database'] = e.DATABASE_URL
@@ -211,7 +215,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
           }
         : { kind: 'dev', port: e.DEV_CHAIN_PORT },
     adminAddresses: e.ADMIN_ADDRESSES,
-    rolesFile: e.ROLES_FILE,
+    roles,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  }
+}
+
+// Read at start-up so a bad file stops the server with the file's problems, not a request later.
+function readRoles(path: string, problems: string[]): RolesConfig | undefined {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    problems.push(
+      `ROLES_FILE cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the path ${path}.`,
+    )
+    return undefined
+  }
+  try {
+    return parseRolesConfig(JSON.parse(text))
+  } catch (error) {
+    if (error instanceof SyntaxError)
+      problems.push(`ROLES_FILE is not valid JSON: ${error.message}`)
+    else if (error instanceof InvalidInputError)
+      problems.push(...error.issues.map((issue) => `ROLES_FILE: ${issue.path}: ${issue.message}`))
+    else throw error
+    return undefined
   }
 }
