@@ -1,10 +1,5 @@
 import { type StartDevChainReturnType, startDevChain } from '@accesspoint/contracts/devChain'
-import {
-  type AccessPoint,
-  type AccessPointConfig,
-  createAccessPoint,
-  parseRolesConfig,
-} from '@accesspoint/server'
+import { type AccessPoint, type AccessPointConfig, createAccessPoint } from '@accesspoint/server'
 import type { ServerConfig } from './config/loadConfig.js'
 
 export type StartServerReturnType = AccessPoint & {
