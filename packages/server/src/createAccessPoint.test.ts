@@ -43,7 +43,13 @@ describe('on the embedded database', () => {
       service: 'accesspoint',
       name: 'AccessPoint',
       version: '0.1.0',
-      siwe: { domain: 'app.example.com', uri: 'https://app.example.com', chainIds: [31337, 8453] },
+      siwe: {
+        domain: 'app.example.com',
+        uri: 'https://app.example.com',
+        domains: ['app.example.com'],
+        uris: ['https://app.example.com'],
+        chainIds: [31337, 8453],
+      },
       chains: [
         { chainId: 31337, passContracts: [] },
         { chainId: 8453, passContracts: [] },

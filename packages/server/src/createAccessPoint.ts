@@ -1,3 +1,4 @@
+import { InvalidInputError } from '@accesspoint/core'
 import type { FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify'
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify'
 import Fastify, {
@@ -48,10 +49,13 @@ export type AccessPointConfig = {
   /** Load the price list and demo wallets at start (idempotent). */
   seedOnStart?: boolean | undefined
   siwe: {
-    /** The RFC 3986 authority users sign in from, e.g. `app.example.com` or `localhost:5173`. */
-    domain: string
-    /** The origin users sign in from, e.g. `https://app.example.com`. */
-    uri: string
+    /**
+     * The RFC 3986 authority users sign in from, e.g. `app.example.com` or `localhost:5173`, or
+     * several (`www.` and the apex, say); the first is the one clients are told to use.
+     */
+    domain: string | readonly string[]
+    /** The origin(s) users sign in from, e.g. `https://app.example.com`; same-origin match. */
+    uri: string | readonly string[]
     /** Chains a sign-in message may name. */
     chainIds: readonly number[]
     /** How long a nonce can be used. Default 5 minutes. */
@@ -106,9 +110,10 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     }
     if (config.seedOnStart) await seedDatabase({ database, demo: true })
 
+    const siwe = resolveSiweOptions(config.siwe)
     const discovery = getDiscoveryDocument({
       name: config.name ?? 'AccessPoint',
-      siwe: config.siwe,
+      siwe,
       passContracts: config.passContracts,
     })
     const app = Fastify({
@@ -118,7 +123,7 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       forceCloseConnections: 'idle',
       return503OnClosing: true,
     })
-    const services = createServices(config, database, discovery, app.log)
+    const services = createServices(config, { database, discovery, siwe, log: app.log })
     app.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id)
     })
@@ -181,11 +186,38 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
   }
 }
 
+function toList(value: string | readonly string[], name: string): readonly [string, ...string[]] {
+  const [first, ...rest] = typeof value === 'string' ? [value] : value
+  if (first === undefined)
+    throw new InvalidInputError(`siwe.${name} must name at least one ${name}.`, {
+      issues: [{ path: `siwe.${name}`, message: 'empty list' }],
+    })
+  return [first, ...rest]
+}
+
+function resolveSiweOptions(siwe: AccessPointConfig['siwe']): Services['siwe'] {
+  const domains = toList(siwe.domain, 'domain')
+  const uris = toList(siwe.uri, 'uri')
+  return {
+    domain: domains[0],
+    uri: uris[0],
+    domains,
+    uris,
+    chainIds: siwe.chainIds,
+    nonceTtlMs: siwe.nonceTtlMs ?? 5 * 60_000,
+    maxAgeMs: siwe.maxAgeMs ?? 10 * 60_000,
+    sessionMaxMs: siwe.sessionMaxMs ?? 24 * 60 * 60_000,
+  }
+}
+
 function createServices(
   config: AccessPointConfig,
-  database: Database,
-  discovery: Services['discovery'],
-  log: FastifyBaseLogger,
+  {
+    database,
+    discovery,
+    siwe,
+    log,
+  }: Pick<Services, 'database' | 'discovery' | 'siwe'> & { log: FastifyBaseLogger },
 ): Services {
   const chains = config.chains ?? []
   const clients = new Map<number, PublicClient>(
@@ -220,13 +252,6 @@ function createServices(
     access,
     clients,
     signInLimits: createSignInRateLimits(config.siwe.rateLimits),
-    siwe: {
-      domain: config.siwe.domain,
-      uri: config.siwe.uri,
-      chainIds: config.siwe.chainIds,
-      nonceTtlMs: config.siwe.nonceTtlMs ?? 5 * 60_000,
-      maxAgeMs: config.siwe.maxAgeMs ?? 10 * 60_000,
-      sessionMaxMs: config.siwe.sessionMaxMs ?? 24 * 60 * 60_000,
-    },
+    siwe,
   }
 }

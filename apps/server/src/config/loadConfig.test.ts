@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       database: { kind: 'embedded', dataDir: join(defaultDataDir, 'pglite') },
       migrateOnStart: false,
       seedOnStart: true,
-      siwe: { domain: 'localhost:5173', uri: 'http://localhost:5173', chainIds: [31337] },
+      siwe: { domain: ['localhost:5173'], uri: ['http://localhost:5173'], chainIds: [31337] },
       shutdownTimeoutMs: 10_000,
     })
   })
@@ -72,6 +72,21 @@ describe('loadConfig', () => {
     const problems = problemsOf({ [name]: value })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toContain(message ?? name)
+  })
+
+  test('several sign-in origins, comma-separated; the first is the one clients use', () => {
+    expect(
+      loadConfig({
+        SIWE_DOMAIN: 'app.example.com,www.app.example.com',
+        SIWE_URI: 'https://app.example.com,https://www.app.example.com',
+      }).siwe,
+    ).toMatchObject({
+      domain: ['app.example.com', 'www.app.example.com'],
+      uri: ['https://app.example.com', 'https://www.app.example.com'],
+    })
+    expect(problemsOf({ SIWE_URI: 'https://app.example.com,app' })[0]).toContain(
+      'SIWE_URI must be an http(s) URL',
+    )
   })
 
   test('without RPC_URL development starts the dev chain; production refuses to', () => {

@@ -68,14 +68,25 @@ const envSchema = z.object({
   ).optional(),
   SIWE_DOMAIN: z
     .string()
-    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, {
+    .regex(/^[A-Za-z0-9.-]+(:\d{1,5})?(,[A-Za-z0-9.-]+(:\d{1,5})?)*$/, {
       error:
-        'must be a host[:port] like app.example.com or localhost:5173, with no scheme or path.',
+        'must be a host[:port] like app.example.com or localhost:5173 (or several, comma-separated), with no scheme or path.',
     })
-    .default('localhost:5173'),
+    .transform((value) => value.split(','))
+    .default(['localhost:5173']),
   SIWE_URI: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://app.example.com.' })
-    .default('http://localhost:5173'),
+    .string()
+    .transform((value) => value.split(','))
+    .pipe(
+      z.array(
+        z.url({
+          protocol: /^https?$/,
+          error:
+            'must be an http(s) URL like https://app.example.com (or several, comma-separated).',
+        }),
+      ),
+    )
+    .default(['http://localhost:5173']),
   CHAIN_IDS: z
     .string()
     .regex(/^\d+(,\d+)*$/, { error: 'must be comma-separated chain ids, e.g. CHAIN_IDS=1,8453.' })
@@ -121,8 +132,10 @@ export type ServerConfig = {
   schemaPath: string
   migrationsDir: string
   siwe: {
-    domain: string
-    uri: string
+    /** Accepted domains; the first is the one clients are told to sign for. */
+    domain: string[]
+    /** Accepted origins; the first is the one clients are told to sign for. */
+    uri: string[]
     chainIds: number[]
     maxAgeMs: number
     sessionMaxMs: number

@@ -13,8 +13,9 @@ export type SignInParameters = {
   /** A public client per chain id, to verify contract-wallet signatures. */
   clients: ReadonlyMap<number, PublicClient>
   siwe: {
-    domain: string
-    uri: string
+    /** Accepted message domains (exact) and URIs (same origin). */
+    domains: readonly string[]
+    uris: readonly string[]
     chainIds: readonly number[]
     /** A message issued longer ago than this is refused. */
     maxAgeMs: number
@@ -55,8 +56,8 @@ export async function signIn({
   const fields = parseSiweMessage(message)
   validateSiweMessage({
     message: fields,
-    domain: siwe.domain,
-    uri: siwe.uri,
+    domain: siwe.domains,
+    uri: siwe.uris,
     chainIds: siwe.chainIds,
     time: now,
     maxAge: siwe.maxAgeMs,

@@ -2,7 +2,13 @@ import { version } from '../version.js'
 
 export type GetDiscoveryDocumentParameters = {
   name: string
-  siwe: { domain: string; uri: string; chainIds: readonly number[] }
+  siwe: {
+    domain: string
+    uri: string
+    domains: readonly string[]
+    uris: readonly string[]
+    chainIds: readonly number[]
+  }
   /** AccessPass contracts by chain id; empty until passes are configured. */
   passContracts?: readonly { chainId: number; address: string }[] | undefined
 }
@@ -20,7 +26,14 @@ export function getDiscoveryDocument({
     service: 'accesspoint',
     name,
     version,
-    siwe: { domain: siwe.domain, uri: siwe.uri, chainIds: [...siwe.chainIds] },
+    siwe: {
+      // What clients put in their messages; every one of `domains` and `uris` is accepted.
+      domain: siwe.domain,
+      uri: siwe.uri,
+      domains: [...siwe.domains],
+      uris: [...siwe.uris],
+      chainIds: [...siwe.chainIds],
+    },
     chains: siwe.chainIds.map((chainId) => ({
       chainId,
       passContracts: passContracts

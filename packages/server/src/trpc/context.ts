@@ -18,8 +18,12 @@ export type Services = {
   clients: ReadonlyMap<number, PublicClient>
   signInLimits: SignInRateLimits
   siwe: {
+    /** The domain and URI clients are told to sign for. */
     domain: string
     uri: string
+    /** Every accepted domain (exact match) and URI (same origin), the above first. */
+    domains: readonly string[]
+    uris: readonly string[]
     chainIds: readonly number[]
     nonceTtlMs: number
     maxAgeMs: number

@@ -134,13 +134,13 @@ describe.each(databaseKinds)('roles and access on the %s database', (kind) => {
   })
 })
 
-describe('sign-in rate limits', () => {
+describe('sign-in options', () => {
   let server: TestServer
   beforeAll(async () => {
     server = await createTestServer('embedded', {
       siwe: {
-        domain: 'app.example.com',
-        uri: 'https://app.example.com',
+        domain: ['app.example.com', 'www.example.com'],
+        uri: ['https://app.example.com', 'https://www.example.com'],
         chainIds: [31337],
         rateLimits: {
           perIp: { points: 1_000, windowSeconds: 60 },
@@ -150,6 +150,26 @@ describe('sign-in rate limits', () => {
     })
   })
   afterAll(() => server?.close())
+
+  test('every configured domain and origin is accepted; the first is the one announced', async () => {
+    const client = server.client()
+    const nonce = await client.auth.nonce.mutate()
+    expect(nonce).toMatchObject({
+      domain: 'app.example.com',
+      uri: 'https://app.example.com',
+      domains: ['app.example.com', 'www.example.com'],
+    })
+    const signed = await signMessageFor(client, devAccount(1), {
+      domain: 'www.example.com',
+      uri: 'https://www.example.com/login',
+    })
+    expect((await client.auth.signIn.mutate(signed)).roles).toEqual(['holder'])
+    const other = await signMessageFor(client, devAccount(1), {
+      domain: 'www.example.com',
+      uri: 'https://evil.example.com',
+    })
+    await expectError(client.auth.signIn.mutate(other), 'SIWE_DOMAIN_MISMATCH', 401)
+  })
 
   test('attempts for one wallet are limited, with Retry-After; other wallets are not', async () => {
     const client = server.client()

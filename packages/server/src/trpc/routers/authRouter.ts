@@ -21,12 +21,23 @@ function addressOf(message: string): string | undefined {
 }
 
 export const authRouter = router({
-  /** A single-use SIWE nonce (5 minutes), plus what the message must say to be accepted. */
+  /**
+   * A single-use SIWE nonce (5 minutes), plus what the message must name to be accepted: the
+   * domain and URI to use (and every accepted one) and the chains.
+   */
   nonce: publicProcedure.mutation(async ({ ctx }) => {
     const { database, signInLimits, siwe } = ctx.services
     await signInLimits.consumeIp(ctx.ip)
     const { nonce, expiresAt } = await issueNonce({ database, ttlMs: siwe.nonceTtlMs })
-    return { nonce, expiresAt, domain: siwe.domain, uri: siwe.uri, chainIds: [...siwe.chainIds] }
+    return {
+      nonce,
+      expiresAt,
+      domain: siwe.domain,
+      uri: siwe.uri,
+      domains: [...siwe.domains],
+      uris: [...siwe.uris],
+      chainIds: [...siwe.chainIds],
+    }
   }),
 
   /** Exchanges a signed EIP-4361 message for a session token (one signature per session). */
