@@ -36,6 +36,7 @@ export async function startServer(config: ServerConfig): Promise<StartServerRetu
       passContracts: [{ chainId: chain.chainId, address: chain.accessPass }],
       roles: config.roles,
       adminAddresses: config.adminAddresses,
+      trustProxy: config.trustProxy,
       logger: {
         level: config.logLevel,
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],

@@ -78,6 +78,11 @@ export type AccessPointConfig = {
   adminAddresses?: readonly Address[] | undefined
   /** Cache lifetimes and chain polling for roles and passes. */
   access?: Pick<CreateAccessResolverParameters, 'ttl' | 'pollingIntervalMs' | 'watch'> | undefined
+  /**
+   * Which proxies' `X-Forwarded-For` to believe, so rate limits and logs see the client's IP,
+   * not the load balancer's (Fastify's `trustProxy`: true, a hop count, or addresses/CIDRs).
+   */
+  trustProxy?: FastifyServerOptions['trustProxy']
   /** pino options (or false to disable logging). */
   logger?: FastifyServerOptions['logger']
 }
@@ -119,6 +124,7 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     const app = Fastify({
       logger: config.logger ?? false,
       genReqId: getRequestId,
+      trustProxy: config.trustProxy ?? false,
       // Idle keep-alive sockets are closed at once on shutdown; busy ones finish their request.
       forceCloseConnections: 'idle',
       return503OnClosing: true,

@@ -68,6 +68,7 @@ describe('loadConfig', () => {
     ['SESSION_MAX_HOURS', '0', 'SESSION_MAX_HOURS must be at least 1'],
     ['SIWE_MAX_AGE_SECONDS', 'ten', 'SIWE_MAX_AGE_SECONDS must be a whole number'],
     ['DEV_CHAIN_PORT', '99999', 'DEV_CHAIN_PORT must be at most 65535'],
+    ['TRUST_PROXY', 'yes please', 'TRUST_PROXY must be true, false, or comma-separated'],
   ])('%s=%j is refused with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value })
     expect(problems).toHaveLength(1)
@@ -87,6 +88,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ SIWE_URI: 'https://app.example.com,app' })[0]).toContain(
       'SIWE_URI must be an http(s) URL',
     )
+  })
+
+  test.each([
+    ['true', true],
+    ['10.0.0.0/8,127.0.0.1', '10.0.0.0/8,127.0.0.1'],
+  ] as const)('TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(expected)
   })
 
   test('without RPC_URL development starts the dev chain; production refuses to', () => {

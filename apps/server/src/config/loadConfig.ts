@@ -110,6 +110,16 @@ const envSchema = z.object({
     .default([]),
   ROLES_FILE: z.string().min(1).optional(),
   // 0: any free port (tests run several servers at once).
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/, {
+      error:
+        'must be true, false, or comma-separated proxy addresses/CIDRs, e.g. TRUST_PROXY=10.0.0.0/8.',
+    })
+    .transform((value): boolean | string =>
+      value === 'true' ? true : value === 'false' ? false : value,
+    )
+    .default(false),
   DEV_CHAIN_PORT: integer(0, 65_535, 'e.g. DEV_CHAIN_PORT=8545.').default(8545),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'e.g. SHUTDOWN_TIMEOUT_MS=10000.').default(10_000),
 })
@@ -150,6 +160,8 @@ export type ServerConfig = {
   adminAddresses: `0x${string}`[]
   /** Role rules from ROLES_FILE; undefined means the default `holder` and `admin`. */
   roles: RolesConfig | undefined
+  /** Proxies whose X-Forwarded-For is believed (rate limits and logs use the client's IP). */
+  trustProxy: boolean | string
   shutdownTimeoutMs: number
 }
 
@@ -229,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
         : { kind: 'dev', port: e.DEV_CHAIN_PORT },
     adminAddresses: e.ADMIN_ADDRESSES,
     roles,
+    trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   }
 }
