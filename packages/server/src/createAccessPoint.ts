@@ -13,6 +13,7 @@ import {
 } from './access/createAccessResolver.js'
 import { defaultRoles } from './access/defaultRoles.js'
 import type { RolesConfig } from './access/types.js'
+import { createGenerationRegistry } from './ai/createGenerationRegistry.js'
 import { createSessionStore } from './auth/createSessionStore.js'
 import {
   type CreateSignInRateLimitsParameters,
@@ -20,6 +21,9 @@ import {
 } from './auth/createSignInRateLimits.js'
 import { RateLimitedError } from './auth/errors.js'
 import { pruneNonces } from './auth/pruneNonces.js'
+import { createLedgerWriter } from './billing/createLedgerWriter.js'
+import { createPriceCache } from './billing/createPriceCache.js'
+import { recoverOpenHolds } from './billing/recoverOpenHolds.js'
 import {
   type CreateDatabaseParameters,
   createDatabase,
@@ -29,10 +33,18 @@ import { applyMigrations } from './db/migrations/applyMigrations.js'
 import { readMigrations } from './db/migrations/readMigrations.js'
 import { seedDatabase } from './db/seed/seedDatabase.js'
 import { getDiscoveryDocument } from './http/getDiscoveryDocument.js'
+import { registerOpenAIRoutes } from './http/openai/registerOpenAIRoutes.js'
 import { registerHealthRoutes } from './http/registerHealthRoutes.js'
 import { getRequestId } from './http/requestId.js'
 import { sendError } from './http/sendError.js'
 import { createApiKeyStore } from './keys/createApiKeyStore.js'
+import { createPassDirectory } from './passes/createPassDirectory.js'
+import {
+  createProviderRegistry,
+  type ProviderModelConfig,
+} from './providers/createProviderRegistry.js'
+import { type DefaultProvidersParameters, defaultProviders } from './providers/defaultProviders.js'
+import { ProviderUnavailableError } from './providers/errors.js'
 import { type AppRouter, appRouter } from './trpc/appRouter.js'
 import type { Context, Services } from './trpc/context.js'
 
@@ -76,6 +88,19 @@ export type AccessPointConfig = {
    */
   roles?: RolesConfig | undefined
   adminAddresses?: readonly Address[] | undefined
+  /** AI providers, models and per-request limits. */
+  ai?:
+    | (DefaultProvidersParameters & {
+        /** Extra models (e.g. served by an OpenAI-compatible server); they need prices too. */
+        models?: readonly ProviderModelConfig[] | undefined
+        /** The most one request may cost, worst case. Default $1. */
+        capMicroUsd?: bigint | undefined
+        /** `max_tokens` when a request names none. Default 1024. */
+        defaultMaxTokens?: number | undefined
+        /** Open holds older than this are released at start-up and periodically. Default 15 min. */
+        holdTtlMs?: number | undefined
+      })
+    | undefined
   /** Cache lifetimes and chain polling for roles and passes. */
   access?: Pick<CreateAccessResolverParameters, 'ttl' | 'pollingIntervalMs' | 'watch'> | undefined
   /**
@@ -145,6 +170,10 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     )
     app.addHook('onClose', async () => {
       clearInterval(nonceSweep)
+      clearInterval(holdSweep)
+      // In-flight charges are committed before the database goes away.
+      await services.ledger.close()
+      await services.providers.close()
       await services.access.close()
       await database.close()
     })
@@ -155,7 +184,23 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       )
     }, 10 * 60_000).unref()
 
+    // Holds left open by a crash (or by a request that outlived its TTL) are released: no usage
+    // report, no charge. The count goes to the log (and to metrics when they land).
+    const releaseStaleHolds = () =>
+      recoverOpenHolds({ database, logger: app.log }).then(
+        ({ released, releasedMicroUsd }) => {
+          if (released > 0)
+            app.log.warn(
+              { released, releasedMicroUsd: String(releasedMicroUsd) },
+              'released expired holds',
+            )
+        },
+        (error: unknown) => app.log.warn({ err: error }, 'could not release expired holds'),
+      )
+    await releaseStaleHolds()
+    const holdSweep = setInterval(releaseStaleHolds, 60_000).unref()
     registerHealthRoutes(app, { database, expectedMigrations })
+    await registerOpenAIRoutes(app, { services })
     app.get('/.well-known/accesspoint', async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=60')
       return discovery
@@ -173,9 +218,14 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
           services,
         }),
         responseMeta({ errors }) {
-          const limited = errors.find((error) => error.cause instanceof RateLimitedError)?.cause
-          return limited instanceof RateLimitedError
-            ? { headers: new Headers({ 'retry-after': String(limited.retryAfterSeconds) }) }
+          const retryAfter = errors
+            .map((error) => error.cause)
+            .find(
+              (cause) =>
+                cause instanceof RateLimitedError || cause instanceof ProviderUnavailableError,
+            )
+          return retryAfter
+            ? { headers: new Headers({ 'retry-after': String(retryAfter.retryAfterSeconds) }) }
             : {}
         },
         onError({ error, path, ctx }) {
@@ -250,9 +300,30 @@ function createServices(
     logger: log,
     ...config.access,
   })
+  const {
+    models: extraModels = [],
+    capMicroUsd,
+    defaultMaxTokens,
+    holdTtlMs,
+    ...providerOptions
+  } = config.ai ?? {}
+  const defaults = defaultProviders(providerOptions)
   return {
     database,
     discovery,
+    providers: createProviderRegistry({
+      providers: defaults.providers,
+      models: [...defaults.models, ...extraModels],
+    }),
+    prices: createPriceCache({ database, logger: log }),
+    ledger: createLedgerWriter({ database, logger: log }),
+    passes: createPassDirectory({ database }),
+    generations: createGenerationRegistry(),
+    ai: {
+      capMicroUsd: capMicroUsd ?? 1_000_000n,
+      defaultMaxTokens: defaultMaxTokens ?? 1024,
+      holdTtlMs: holdTtlMs ?? 15 * 60_000,
+    },
     sessions: createSessionStore({ database }),
     apiKeys: createApiKeyStore({ database }),
     access,

@@ -2,7 +2,14 @@ import {
   type StartDevChainReturnType as DevChain,
   startDevChain,
 } from '@accesspoint/contracts/devChain'
-import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client'
+import {
+  createTRPCClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  type TRPCClient,
+} from '@trpc/client'
+import { EventSource } from 'eventsource'
 import superjson from 'superjson'
 import {
   type AccessPoint,
@@ -30,12 +37,22 @@ export type TestServer = {
 }
 
 function clientFor(url: string, token?: string): TRPCClient<AppRouter> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {}
   return createTRPCClient<AppRouter>({
     links: [
-      httpLink({
-        url: `${url}/trpc`,
-        transformer: superjson,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
+      splitLink({
+        condition: (operation) => operation.type === 'subscription',
+        // Node 20 has no EventSource; the `eventsource` package lets us send the bearer header.
+        true: httpSubscriptionLink({
+          url: `${url}/trpc`,
+          transformer: superjson,
+          EventSource,
+          eventSourceOptions: () => ({
+            fetch: (input, init) =>
+              fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
+          }),
+        }),
+        false: httpLink({ url: `${url}/trpc`, transformer: superjson, headers }),
       }),
     ],
   })
@@ -55,6 +72,9 @@ export async function createTestServer(
   const config = (database: AccessPointConfig['database']): AccessPointConfig => ({
     database,
     migrations: { dir: migrationsDir, applyOnStart: true },
+    // Prices; the dev provider streams without pauses unless a test asks for them.
+    seedOnStart: true,
+    ai: { dev: { tokenDelayMs: 0 } },
     siwe: {
       ...testSiwe,
       chainIds: [chain.chainId],

@@ -1,7 +1,9 @@
 import { router } from './init.js'
 import { accessRouter } from './routers/accessRouter.js'
 import { adminRouter } from './routers/adminRouter.js'
+import { aiRouter } from './routers/aiRouter.js'
 import { authRouter } from './routers/authRouter.js'
+import { billingRouter } from './routers/billingRouter.js'
 import { keysRouter } from './routers/keysRouter.js'
 import { serviceRouter } from './routers/serviceRouter.js'
 
@@ -11,6 +13,8 @@ export const appRouter = router({
   auth: authRouter,
   access: accessRouter,
   keys: keysRouter,
+  ai: aiRouter,
+  billing: billingRouter,
   admin: adminRouter,
 })
 

@@ -1,11 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { PublicClient } from 'viem'
 import type { AccessResolver } from '../access/createAccessResolver.js'
+import type { GenerationRegistry } from '../ai/createGenerationRegistry.js'
 import type { SessionStore } from '../auth/createSessionStore.js'
 import type { SignInRateLimits } from '../auth/createSignInRateLimits.js'
+import type { LedgerWriter } from '../billing/createLedgerWriter.js'
+import type { PriceCache } from '../billing/createPriceCache.js'
 import type { Database } from '../db/createDatabase.js'
 import type { DiscoveryDocument } from '../http/getDiscoveryDocument.js'
 import type { ApiKeyStore } from '../keys/createApiKeyStore.js'
+import type { PassDirectory } from '../passes/createPassDirectory.js'
+import type { ProviderRegistry } from '../providers/createProviderRegistry.js'
 
 /** Long-lived parts every request shares; built once by `createAccessPoint`. */
 export type Services = {
@@ -17,6 +22,21 @@ export type Services = {
   /** A public client per configured chain id. */
   clients: ReadonlyMap<number, PublicClient>
   signInLimits: SignInRateLimits
+  providers: ProviderRegistry
+  prices: PriceCache
+  /** Captures and releases, written in batches (group commit). */
+  ledger: LedgerWriter
+  passes: PassDirectory
+  /** Running and recently finished generations, for resumption. */
+  generations: GenerationRegistry
+  ai: {
+    /** The most one request may cost (worst case). */
+    capMicroUsd: bigint
+    /** `max_tokens` when a request names none. */
+    defaultMaxTokens: number
+    /** How long a hold may stay open before recovery releases it. */
+    holdTtlMs: number
+  }
   siwe: {
     /** The domain and URI clients are told to sign for. */
     domain: string

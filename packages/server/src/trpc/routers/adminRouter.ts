@@ -1,6 +1,8 @@
 import { z } from 'zod'
+import { listUsage } from '../../billing/listUsage.js'
 import { router } from '../init.js'
 import { authedProcedure } from '../procedures.js'
+import { usageInput } from './billingRouter.js'
 
 const address = z
   .string()
@@ -23,6 +25,13 @@ export const adminRouter = router({
     .mutation(async ({ ctx, input }) => ({
       revoked: await ctx.services.sessions.revokeWallet(input.address, 'admin'),
     })),
+
+  /** Every wallet's requests (or one wallet's), newest first, with totals. */
+  usage: adminProcedure
+    .input(usageInput.extend({ address: address.optional() }))
+    .query(({ ctx, input: { address, ...page } }) =>
+      listUsage({ database: ctx.services.database, walletAddress: address, ...page }),
+    ),
 
   /** Drops the cached on-chain facts of a wallet, so its next request reads the chain. */
   refreshAccess: adminProcedure.input(z.object({ address })).mutation(({ ctx, input }) => {

@@ -1,0 +1,131 @@
+import { calculateRequestCost } from '@accesspoint/core'
+import type { Access } from '../access/types.js'
+import { ForbiddenRoleError } from '../auth/errors.js'
+import type { Principal } from '../auth/types.js'
+import { countInputTokensUpperBound } from '../billing/countInputTokensUpperBound.js'
+import { estimateWorstCase } from '../billing/estimateWorstCase.js'
+import { getBalance } from '../billing/getBalance.js'
+import { placeHold } from '../billing/placeHold.js'
+import type { ChatMessage } from '../providers/types.js'
+import type { Services } from '../trpc/context.js'
+import { createGeneration, type Generation } from './createGeneration.js'
+
+export type StartCompletionParameters = {
+  services: Services
+  principal: Principal
+  wallet: Access
+  /** Unique per request; the ledger's key, so one request id is never charged twice. */
+  requestId: string
+  model: string
+  messages: readonly ChatMessage[]
+  /** Longest answer wanted; clamped to what the cap and the balance allow. */
+  maxTokens?: number | undefined
+  temperature?: number | undefined
+  /** Which of the wallet's passes pays (sessions); an API key always bills its own pass. */
+  passTokenId?: bigint | undefined
+  stream: boolean
+}
+
+export type StartCompletionReturnType = Generation
+
+/**
+ * Admits one AI request and starts it: the model must exist and be allowed to the caller's roles,
+ * its worst-case cost (input upper bound + `maxTokens` of output) must fit under the per-request
+ * cap and the pass's available balance (`maxTokens` is clamped to fit), and the hold is placed
+ * atomically before the provider is called. The generation then runs to its end; its charge
+ * (the provider's reported usage, at the price the hold used) is committed before the final
+ * event is released to anyone, and a provider failure releases the hold without a charge.
+ */
+export async function startCompletion({
+  services,
+  principal,
+  wallet,
+  requestId,
+  model,
+  messages,
+  maxTokens,
+  temperature,
+  passTokenId,
+  stream,
+}: StartCompletionParameters): Promise<StartCompletionReturnType> {
+  const { database, providers, prices, ledger, passes, generations, ai } = services
+  const resolved = providers.resolve(model)
+  if (resolved.roles && !resolved.roles.some((role) => wallet.roles.includes(role)))
+    throw new ForbiddenRoleError(
+      `The model ${model} needs the ${resolved.roles.join(' or ')} role.`,
+      {
+        requiredRoles: resolved.roles,
+      },
+    )
+
+  const pass = choosePass(principal, wallet, passTokenId)
+  const passId = await passes.idOf({ ...pass, owner: wallet.address })
+  const price = await prices.get(model)
+  const balance = await getBalance({ database, passId, creditMicroUsd: pass.creditMicroUsd })
+  const worstCase = estimateWorstCase({
+    price,
+    inputTokensUpperBound: countInputTokensUpperBound(messages),
+    maxTokens: maxTokens ?? ai.defaultMaxTokens,
+    capMicroUsd: ai.capMicroUsd,
+    availableMicroUsd: balance.availableMicroUsd,
+    passTokenId: pass.tokenId,
+  })
+  await placeHold({
+    database,
+    requestId,
+    walletAddress: principal.walletAddress,
+    pass: { id: passId, creditMicroUsd: pass.creditMicroUsd, tokenId: pass.tokenId },
+    model,
+    priceId: price.id,
+    holdMicroUsd: worstCase.holdMicroUsd,
+    holdTtlMs: ai.holdTtlMs,
+    sessionId: principal.kind === 'session' ? principal.sessionId : undefined,
+    apiKeyId: principal.kind === 'apiKey' ? principal.apiKeyId : undefined,
+    stream,
+  })
+
+  const generation = createGeneration({
+    requestId,
+    events: resolved.provider.stream({
+      model: resolved.providerModel,
+      messages,
+      maxTokens: worstCase.maxTokens,
+      temperature,
+    }),
+    async finish({ usage, finishReason }) {
+      const cost = calculateRequestCost({ usage, price }).totalMicroUsd
+      // The hold is the most a request may cost; a provider reporting more than `max_tokens`
+      // allows is its error, not the user's.
+      const chargeMicroUsd = cost < worstCase.holdMicroUsd ? cost : worstCase.holdMicroUsd
+      await ledger.capture({
+        requestId,
+        chargeMicroUsd,
+        usage,
+        aborted: finishReason === 'abort',
+        finishReason,
+      })
+      return { type: 'done', requestId, model, finishReason, usage, costMicroUsd: chargeMicroUsd }
+    },
+    async fail(error) {
+      // No usage report, no charge: we never bill an estimate.
+      await ledger.release({ requestId })
+      return error
+    },
+  })
+  generations.add(generation, principal.walletAddress)
+  return generation
+}
+
+function choosePass(principal: Principal, wallet: Access, passTokenId: bigint | undefined) {
+  const wanted =
+    principal.kind === 'apiKey' && principal.pass ? principal.pass.tokenId : passTokenId
+  const pass =
+    wanted === undefined ? wallet.passes[0] : wallet.passes.find((held) => held.tokenId === wanted)
+  if (!pass)
+    throw new ForbiddenRoleError(
+      wanted === undefined
+        ? 'This wallet holds no AccessPass to bill the request to. Get a pass, then try again.'
+        : `This wallet does not hold pass #${wanted}.`,
+    )
+  return pass
+}
