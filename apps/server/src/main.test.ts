@@ -131,6 +131,27 @@ describe('the server process', { timeout: 120_000 }, () => {
       roles: ['holder'],
       passes: [{ chainId: 31337, tokenId: '1', creditMicroUsd: '50000000' }],
     })
+    // The metered endpoint on the dev provider: the balance drops by exactly the charged cost.
+    const completion = await fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${holder.result?.data.json.token}`,
+      },
+      body: JSON.stringify({
+        model: 'dev-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+        max_tokens: 16,
+      }),
+    })
+    expect(completion.status).toBe(200)
+    const cost = BigInt(completion.headers.get('x-accesspoint-cost-micro-usd') ?? '0')
+    expect(cost).toBeGreaterThan(0n)
+    const balance = await trpc(url, 'billing.balance', undefined, holder.result?.data.json.token)
+    expect(balance.result?.data.json).toMatchObject([
+      { availableMicroUsd: String(50_000_000n - cost) },
+    ])
+
     const stranger = await signIn(url, devAccounts[4]?.privateKey)
     expect(stranger.error?.json.data.accessPointCode).toBe('FORBIDDEN_ROLE')
 

@@ -37,6 +37,7 @@ export async function startServer(config: ServerConfig): Promise<StartServerRetu
       roles: config.roles,
       adminAddresses: config.adminAddresses,
       trustProxy: config.trustProxy,
+      ai: config.ai,
       logger: {
         level: config.logLevel,
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],

@@ -69,6 +69,13 @@ describe('loadConfig', () => {
     ['SIWE_MAX_AGE_SECONDS', 'ten', 'SIWE_MAX_AGE_SECONDS must be a whole number'],
     ['DEV_CHAIN_PORT', '99999', 'DEV_CHAIN_PORT must be at most 65535'],
     ['TRUST_PROXY', 'yes please', 'TRUST_PROXY must be true, false, or comma-separated'],
+    ['MAX_REQUEST_USD', '1,5', 'MAX_REQUEST_USD must be an amount in USD'],
+    ['DEV_TOKEN_DELAY_MS', '-5', 'DEV_TOKEN_DELAY_MS must be a whole number'],
+    [
+      'OPENAI_COMPATIBLE_BASE_URL',
+      'localhost:11434',
+      'OPENAI_COMPATIBLE_BASE_URL must be the http(s) URL',
+    ],
   ])('%s=%j is refused with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value })
     expect(problems).toHaveLength(1)
@@ -95,6 +102,40 @@ describe('loadConfig', () => {
     ['10.0.0.0/8,127.0.0.1', '10.0.0.0/8,127.0.0.1'],
   ] as const)('TRUST_PROXY=%s', (value, expected) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toBe(expected)
+  })
+
+  test('AI providers: the dev provider by default, keys never echoed, compatible servers need models', () => {
+    expect(loadConfig({}).ai).toEqual({
+      openaiApiKey: undefined,
+      anthropicApiKey: undefined,
+      openaiCompatible: [],
+      dev: { tokenDelayMs: 20 },
+      capMicroUsd: 1_000_000n,
+      defaultMaxTokens: 1024,
+    })
+    expect(loadConfig({ MAX_REQUEST_USD: '0.25' }).ai.capMicroUsd).toBe(250_000n)
+    expect(
+      problemsOf({
+        OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:11434/v1',
+        OPENAI_API_KEY: 'sk-secret',
+      }),
+    ).toEqual([
+      'OPENAI_COMPATIBLE_MODELS is required with OPENAI_COMPATIBLE_BASE_URL: list the model ids it serves.',
+    ])
+    expect(
+      loadConfig({
+        OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:11434/v1',
+        OPENAI_COMPATIBLE_NAME: 'ollama',
+        OPENAI_COMPATIBLE_MODELS: 'llama3.1:8b,qwen2.5',
+      }).ai.openaiCompatible,
+    ).toEqual([
+      {
+        name: 'ollama',
+        baseUrl: 'http://127.0.0.1:11434/v1',
+        apiKey: undefined,
+        models: ['llama3.1:8b', 'qwen2.5'],
+      },
+    ])
   })
 
   test('without RPC_URL development starts the dev chain; production refuses to', () => {

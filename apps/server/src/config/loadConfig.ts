@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { InvalidInputError } from '@accesspoint/core'
+import { InvalidInputError, parseUsd } from '@accesspoint/core'
 import { parseRolesConfig, type RolesConfig } from '@accesspoint/server'
 import { z } from 'zod'
 import { ConfigError } from './ConfigError.js'
@@ -121,6 +121,34 @@ const envSchema = z.object({
     )
     .default(false),
   DEV_CHAIN_PORT: integer(0, 65_535, 'e.g. DEV_CHAIN_PORT=8545.').default(8545),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  OPENAI_COMPATIBLE_BASE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be the http(s) URL before /chat/completions, e.g. http://127.0.0.1:11434/v1.',
+    })
+    .optional(),
+  OPENAI_COMPATIBLE_API_KEY: z.string().min(1).optional(),
+  OPENAI_COMPATIBLE_NAME: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, { error: 'must be lower-case letters, digits and dashes, e.g. ollama.' })
+    .default('compatible'),
+  OPENAI_COMPATIBLE_MODELS: z
+    .string()
+    .regex(/^[^,\s]+(,[^,\s]+)*$/, {
+      error: 'must be comma-separated model ids, e.g. llama3.1:8b.',
+    })
+    .transform((value) => value.split(','))
+    .optional(),
+  DEV_PROVIDER: flag('Set DEV_PROVIDER=false to offer only real providers.').optional(),
+  DEV_TOKEN_DELAY_MS: integer(0, 10_000, 'e.g. DEV_TOKEN_DELAY_MS=20.').default(20),
+  MAX_REQUEST_USD: z
+    .string()
+    .regex(/^\d+(\.\d{1,6})?$/, { error: 'must be an amount in USD like 1 or 0.25.' })
+    .transform((value) => parseUsd(value))
+    .default(1_000_000n),
+  DEFAULT_MAX_TOKENS: integer(1, 128_000, 'e.g. DEFAULT_MAX_TOKENS=1024.').default(1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'e.g. SHUTDOWN_TIMEOUT_MS=10000.').default(10_000),
 })
 
@@ -160,6 +188,20 @@ export type ServerConfig = {
   adminAddresses: `0x${string}`[]
   /** Role rules from ROLES_FILE; undefined means the default `holder` and `admin`. */
   roles: RolesConfig | undefined
+  ai: {
+    openaiApiKey: string | undefined
+    anthropicApiKey: string | undefined
+    openaiCompatible: {
+      name: string
+      baseUrl: string
+      apiKey: string | undefined
+      models: string[]
+    }[]
+    /** The built-in dev provider (`false` in production unless DEV_PROVIDER=true). */
+    dev: { tokenDelayMs: number } | false
+    capMicroUsd: bigint
+    defaultMaxTokens: number
+  }
   /** Proxies whose X-Forwarded-For is believed (rate limits and logs use the client's IP). */
   trustProxy: boolean | string
   shutdownTimeoutMs: number
@@ -193,6 +235,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
   const chainProblems = [
     ...(e.RPC_URL && !e.ACCESS_PASS_ADDRESS
       ? ['ACCESS_PASS_ADDRESS is required with RPC_URL: set it to the AccessPass contract address.']
+      : []),
+    ...(e.OPENAI_COMPATIBLE_BASE_URL && !e.OPENAI_COMPATIBLE_MODELS
+      ? [
+          'OPENAI_COMPATIBLE_MODELS is required with OPENAI_COMPATIBLE_BASE_URL: list the model ids it serves.',
+        ]
       : []),
     ...(!e.RPC_URL && e.NODE_ENV === 'production'
       ? ['RPC_URL is required in production: the local dev chain is for development only.']
@@ -242,6 +289,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
     adminAddresses: e.ADMIN_ADDRESSES,
     roles,
     trustProxy: e.TRUST_PROXY,
+    ai: {
+      openaiApiKey: e.OPENAI_API_KEY,
+      anthropicApiKey: e.ANTHROPIC_API_KEY,
+      openaiCompatible:
+        e.OPENAI_COMPATIBLE_BASE_URL && e.OPENAI_COMPATIBLE_MODELS
+          ? [
+              {
+                name: e.OPENAI_COMPATIBLE_NAME,
+                baseUrl: e.OPENAI_COMPATIBLE_BASE_URL,
+                apiKey: e.OPENAI_COMPATIBLE_API_KEY,
+                models: e.OPENAI_COMPATIBLE_MODELS,
+              },
+            ]
+          : [],
+      dev:
+        (e.DEV_PROVIDER ?? e.NODE_ENV !== 'production')
+          ? { tokenDelayMs: e.DEV_TOKEN_DELAY_MS }
+          : false,
+      capMicroUsd: e.MAX_REQUEST_USD,
+      defaultMaxTokens: e.DEFAULT_MAX_TOKENS,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
   }
 }

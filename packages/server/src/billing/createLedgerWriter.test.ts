@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/testDatabase.js'
+import { createDatabase } from '../db/createDatabase.js'
 import { demoWalletAddresses } from '../db/seed/defaultModelPrices.js'
 import { seedDatabase } from '../db/seed/seedDatabase.js'
 import type { PrismaClient } from '../generated/prisma/client.js'
@@ -410,6 +411,47 @@ describe.each(databaseKinds)('%s database', (kind) => {
     )
     await unbatched.close()
   })
+
+  if (kind === 'postgres')
+    test('two instances finishing requests on the same passes do not deadlock', async () => {
+      if (!db.url) throw new Error('PostgreSQL test database has no URL')
+      const passes = await Promise.all(Array.from({ length: 10 }, () => createPass()))
+      const requestIds: string[] = []
+      for (const pass of passes) requestIds.push(...(await insertHolds(pass, 60)))
+      // Each instance gets every other entry, in an order that touches the passes at random,
+      // in small batches: many overlapping transactions over the same pass rows.
+      let seed = 7
+      const shuffled = [...requestIds].sort(() => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31
+        return seed % 3 === 0 ? -1 : 1
+      })
+      const instances = await Promise.all(
+        [0, 1].map(() =>
+          createDatabase({ kind: 'postgres', url: db.url as string, pool: { max: 3 } }),
+        ),
+      )
+      try {
+        const writers = instances.map((database) =>
+          createLedgerWriter({ database, maxBatch: 16, maxDelayMs: 0, logger: createTestLogger() }),
+        )
+        await Promise.all(
+          shuffled.map((requestId, index) =>
+            capture(writers[index % 2] as LedgerWriter, requestId, 10n),
+          ),
+        )
+        for (const writer of writers) {
+          expect(writer.stats().failedAttempts).toBe(0)
+          await writer.close()
+        }
+        const totals = await db.database.prisma.pass.aggregate({
+          where: { id: { in: passes.map((pass) => pass.id) } },
+          _sum: { heldMicroUsd: true, pendingMicroUsd: true },
+        })
+        expect(totals._sum).toEqual({ heldMicroUsd: 0n, pendingMicroUsd: 6_000n })
+      } finally {
+        await Promise.all(instances.map((database) => database.close()))
+      }
+    })
 
   test('flush writes now; close waits for what is queued and refuses new work', async () => {
     const pass = await createPass()

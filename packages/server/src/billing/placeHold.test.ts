@@ -185,6 +185,22 @@ describe.each(databaseKinds)('%s database', (kind) => {
     expect(row.heldMicroUsd).toBe(100n)
   })
 
+  test('refuses a negative hold or credit before it reaches the database', async () => {
+    const pass = await createPass({ creditMicroUsd: 1_000n })
+    await expect(
+      hold({ id: pass.id, creditMicroUsd: -1n }, { holdMicroUsd: -500n, holdTtlMs: 0 }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      issues: [
+        { path: 'holdMicroUsd', message: 'expected a non-negative bigint of micro-USD' },
+        { path: 'pass.creditMicroUsd', message: 'expected a non-negative bigint of micro-USD' },
+        { path: 'holdTtlMs', message: 'expected a positive integer of milliseconds' },
+      ],
+    })
+    const row = await db.database.prisma.pass.findUniqueOrThrow({ where: { id: pass.id } })
+    expect(row.heldMicroUsd).toBe(0n)
+  })
+
   test('an unknown pass is NOT_FOUND', async () => {
     await expect(
       hold({ id: '01900000-0000-7000-8000-000000000000', creditMicroUsd: 1_000n }),

@@ -14,27 +14,38 @@
  * included.
  *
  * Why not `$transaction(async tx => { SELECT … FOR UPDATE; UPDATE; INSERT })`: same guarantee,
- * but the row lock is held across four client round trips (BEGIN, SELECT, UPDATE+INSERT,
- * COMMIT) instead of inside one statement, so a hot pass serialises on network latency.
+ * but the row lock is held across client round trips (SELECT, UPDATE, INSERT, COMMIT) instead
+ * of inside one statement, so a hot pass serialises on round trips, not just on the commit.
  *
- * Measured: 200 concurrent placeHold calls on ONE pass funded for 50 holds, Node 20, 2 vCPU,
- * PostgreSQL 15 on localhost (fsync on) and PGlite 0.5 in-process (`pnpm exec vitest run
- * src/billing/placeHold.contention.test.ts`, which prints the figures; see the report there):
+ * Measured: 200 concurrent placeHold calls on ONE pass, Node 20 on 2 vCPU shared with other
+ * work, PostgreSQL 15 on localhost (fsync on), PGlite 0.5 in-process:
  *
- *   PostgreSQL, one pool of 10   single statement (this)    ~ 75–90 ms  (~2,400 calls/s)
- *                                interactive tx FOR UPDATE  ~ 230–260 ms (~800 calls/s)
- *   PostgreSQL, two pools of 5   single statement           ~ 80–95 ms
- *   PGlite                       single statement           ~ 60–80 ms  (~3,000 calls/s)
+ *                                              funded for 50    funded for all 200
+ *   PostgreSQL, pool of 10, this statement     120–210 ms       150–200 ms (1,000–1,300/s)
+ *   PostgreSQL, pool of 10, interactive tx     210–320 ms       460–600 ms (330–430/s)
+ *   PostgreSQL, two pools of 5 (2 instances)   250–260 ms
+ *   PGlite, this statement                     250–360 ms       235–245 ms (~850/s)
+ *   PGlite, interactive tx                     375–420 ms       680–770 ms (~280/s)
  *
- * Exactly 50 admitted and 150 refused every run, held = 50 × hold, available never negative.
- * PGlite is one connection: statements simply queue, so contention costs nothing extra there.
- * Uncontended, one admission is one round trip (~0.3 ms on localhost PostgreSQL).
+ * Every run: exactly 50 admitted, 150 refused with INSUFFICIENT_BALANCE, Σ HELD entries = held
+ * = credit, and a concurrent watcher never saw held above credit. A refusal costs one more
+ * round trip (a fresh read for the message). One admission alone costs ~0.85 ms on PostgreSQL,
+ * mostly the commit's WAL flush, which is also what bounds a single hot pass (~1,200/s); with
+ * `synchronous_commit = off` the all-fit case took 73 ms, but a database crash could then lose
+ * holds of requests still being served, whose captures would find nothing to charge, so it is
+ * not used. Different passes share no lock: 2,000 holds over 20 passes took ~0.9 s on
+ * PostgreSQL (~2,200/s, CPU-bound on this machine) and ~2.3 s on PGlite, which is one
+ * connection where statements simply queue.
+ *
+ * The figures for this statement are printed by `pnpm exec vitest run
+ * src/billing/placeHold.test.ts` ("under contention"); the interactive-transaction variant was
+ * measured once with a throwaway script and is not kept.
  *
  * Lock order (with createLedgerWriter, recoverOpenHolds and settlement): LedgerEntry rows by
  * requestId, then Pass rows by id. This statement locks one Pass row and inserts a new entry,
  * which waits only on a concurrent insert of the same request id, so it cannot close a cycle.
  */
-import type { MicroUsd } from '@accesspoint/core'
+import { InvalidInputError, type InvalidInputErrorType, type MicroUsd } from '@accesspoint/core'
 import type { Database } from '../db/createDatabase.js'
 import {
   type BillingUnavailableErrorType,
@@ -93,6 +104,7 @@ export type PlaceHoldReturnType = {
 }
 
 export type PlaceHoldErrorType =
+  | InvalidInputErrorType
   | InsufficientBalanceErrorType
   | PaymentFailedErrorType
   | DuplicateRequestErrorType
@@ -111,9 +123,26 @@ const maxAttempts = 3
  * @throws {DuplicateRequestError} This request id already has an entry (any status).
  * @throws {PassNotFoundError} No Pass row with this id.
  * @throws {BillingUnavailableError} The database did not answer: refuse the request.
+ * @throws {InvalidInputError} A negative amount, an empty or over-long request id, a bad TTL.
  */
 export async function placeHold(parameters: PlaceHoldParameters): Promise<PlaceHoldReturnType> {
   const { database, requestId, walletAddress, pass, model, priceId, holdMicroUsd } = parameters
+  // A negative hold would raise the available balance: refused before it reaches SQL.
+  const issues = [
+    ...(typeof requestId === 'string' && requestId.length >= 1 && requestId.length <= 128
+      ? []
+      : [{ path: 'requestId', message: 'expected 1 to 128 characters' }]),
+    ...(typeof holdMicroUsd === 'bigint' && holdMicroUsd >= 0n
+      ? []
+      : [{ path: 'holdMicroUsd', message: 'expected a non-negative bigint of micro-USD' }]),
+    ...(typeof pass.creditMicroUsd === 'bigint' && pass.creditMicroUsd >= 0n
+      ? []
+      : [{ path: 'pass.creditMicroUsd', message: 'expected a non-negative bigint of micro-USD' }]),
+    ...(Number.isSafeInteger(parameters.holdTtlMs) && parameters.holdTtlMs > 0
+      ? []
+      : [{ path: 'holdTtlMs', message: 'expected a positive integer of milliseconds' }]),
+  ]
+  if (issues.length > 0) throw new InvalidInputError('Invalid hold.', { issues })
   const credit = pass.creditMicroUsd
   const holdExpiresAt = new Date((parameters.now ?? Date.now()) + parameters.holdTtlMs)
 

@@ -42,6 +42,49 @@ export {
   type VerifySiweSignatureReturnType,
   verifySiweSignature,
 } from '../auth/verifySiweSignature.js'
+// Billing
+export {
+  type CreateLedgerWriterParameters,
+  createLedgerWriter,
+  type LedgerWriter,
+} from '../billing/createLedgerWriter.js'
+export {
+  type CreatePriceCacheParameters,
+  createPriceCache,
+  type PriceCache,
+} from '../billing/createPriceCache.js'
+export {
+  ChargeNotRecordedError,
+  CostCapExceededError,
+  DuplicateRequestError,
+  InsufficientBalanceError,
+  PaymentFailedError,
+} from '../billing/errors.js'
+export {
+  type EstimateWorstCaseParameters,
+  type EstimateWorstCaseReturnType,
+  estimateWorstCase,
+} from '../billing/estimateWorstCase.js'
+export {
+  type GetBalanceParameters,
+  type GetBalanceReturnType,
+  getBalance,
+} from '../billing/getBalance.js'
+export {
+  type ListUsageParameters,
+  type ListUsageReturnType,
+  listUsage,
+} from '../billing/listUsage.js'
+export {
+  type PlaceHoldParameters,
+  type PlaceHoldReturnType,
+  placeHold,
+} from '../billing/placeHold.js'
+export {
+  type RecoverOpenHoldsParameters,
+  type RecoverOpenHoldsReturnType,
+  recoverOpenHolds,
+} from '../billing/recoverOpenHolds.js'
 export {
   type AccessPoint,
   type AccessPointConfig,
@@ -94,5 +137,42 @@ export {
   getDiscoveryDocument,
 } from '../http/getDiscoveryDocument.js'
 export { apiKeyPrefix } from '../keys/createApiKeyStore.js'
+// AI providers
+export {
+  type CreateAnthropicProviderParameters,
+  createAnthropicProvider,
+} from '../providers/createAnthropicProvider.js'
+export {
+  type CreateDevProviderParameters,
+  createDevProvider,
+} from '../providers/createDevProvider.js'
+export {
+  type CreateOpenAIProviderParameters,
+  createOpenAIProvider,
+} from '../providers/createOpenAIProvider.js'
+export {
+  type CreateProviderRegistryParameters,
+  createProviderRegistry,
+  type ProviderModelConfig,
+  type ProviderRegistry,
+} from '../providers/createProviderRegistry.js'
+export {
+  type DefaultProvidersParameters,
+  defaultProviders,
+} from '../providers/defaultProviders.js'
+export {
+  ModelNotFoundError,
+  ProviderError,
+  ProviderTimeoutError,
+  ProviderUnavailableError,
+} from '../providers/errors.js'
+export type {
+  ChatMessage,
+  Provider,
+  ProviderEvent,
+  ProviderRequest,
+  ProviderUsage,
+} from '../providers/types.js'
+export { type WithResilienceParameters, withResilience } from '../providers/withResilience.js'
 export type { AppRouter } from '../trpc/appRouter.js'
 export { version } from '../version.js'

@@ -103,13 +103,13 @@ export class ProviderUnavailableError extends BaseError {
   }
 }
 
-export type ProviderTimeoutPhase = 'first-token' | 'idle' | 'headers' | 'body' | 'connect'
+export type ProviderTimeoutPhase = 'first-token' | 'idle' | 'headers' | 'body'
 
 export type ProviderTimeoutErrorParameters = Parameters & {
   provider: string
   /**
-   * What took too long: the first event, the gap between two events, the response headers, a
-   * gap in the body bytes, or the TCP/TLS connection.
+   * What took too long: the first event or the gap between two events (`withResilience`), the
+   * response headers or a gap in the body bytes (the HTTP agent).
    */
   phase: ProviderTimeoutPhase
   timeoutMs?: number | undefined
@@ -151,7 +151,6 @@ const phaseText: Record<ProviderTimeoutPhase, string> = {
   idle: 'stopped streaming',
   headers: 'did not answer',
   body: 'stopped sending data',
-  connect: 'could not be connected to',
 }
 
 export type ModelNotFoundErrorParameters = Parameters & {

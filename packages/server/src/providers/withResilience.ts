@@ -103,8 +103,9 @@ type Opened = {
  *   aborts the upstream request and throws `ProviderTimeoutError` (`TIMEOUT`).
  *
  * Client aborts (`request.signal`) are neither failures nor retried; the inner provider's abort
- * behaviour passes through. One quirk of cockatiel: an abort during the half-open probe counts
- * as a probe that did not fail, so it closes the circuit.
+ * behaviour passes through. Two cockatiel quirks: an abort during a backoff pause is noticed when
+ * the pause ends (at most `maxDelayMs`), and an abort during the half-open probe counts as a
+ * probe that did not fail, so it closes the circuit.
  */
 export function withResilience(
   provider: Provider,

@@ -66,6 +66,12 @@ const t = initTRPC
     transformer: superjson,
     // Stack traces never leave the server, whatever NODE_ENV says.
     isDev: false,
+    sse: {
+      // Comments every 10 s keep proxies from closing a quiet stream (a model thinking, a slow
+      // consumer); the client reconnects, with lastEventId, if it hears nothing for 30 s.
+      ping: { enabled: true, intervalMs: 10_000 },
+      client: { reconnectAfterInactivityMs: 30_000 },
+    },
     errorFormatter({ shape, error }) {
       const cause = error.cause
       const code: ErrorCode = isBaseError(cause)
