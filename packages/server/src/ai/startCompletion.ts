@@ -3,6 +3,7 @@ import type { Access } from '../access/types.js'
 import { ForbiddenRoleError } from '../auth/errors.js'
 import type { Principal } from '../auth/types.js'
 import { countInputTokensUpperBound } from '../billing/countInputTokensUpperBound.js'
+import { PaymentFailedError } from '../billing/errors.js'
 import { estimateWorstCase } from '../billing/estimateWorstCase.js'
 import { getBalance } from '../billing/getBalance.js'
 import { placeHold } from '../billing/placeHold.js'
@@ -62,6 +63,9 @@ export async function startCompletion({
   const passId = await passes.idOf({ ...pass, owner: wallet.address })
   const price = await prices.get(model)
   const balance = await getBalance({ database, passId, creditMicroUsd: pass.creditMicroUsd })
+  // A suspended pass shows nothing available; say why, and what to deposit, instead.
+  if (balance.suspended)
+    throw new PaymentFailedError({ debtMicroUsd: balance.debtMicroUsd, tokenId: pass.tokenId })
   const worstCase = estimateWorstCase({
     price,
     inputTokensUpperBound: countInputTokensUpperBound(messages),

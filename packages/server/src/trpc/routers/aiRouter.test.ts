@@ -168,6 +168,47 @@ describe.each(databaseKinds)('the metered AI API on the %s database', (kind) => 
     await expectError(server.client(token).ai.complete.mutate(input), code, status)
   })
 
+  test('billing.usage pages through the wallet’s requests; admin.usage sees any wallet', async () => {
+    const first = await server.client(token).billing.usage.query({ limit: 2 })
+    expect(first.items).toHaveLength(2)
+    expect(first.nextCursor).not.toBeNull()
+    const second = await server
+      .client(token)
+      .billing.usage.query({ limit: 2, cursor: first.nextCursor ?? undefined })
+    expect(second.items[0]?.requestId).not.toBe(first.items[1]?.requestId)
+    expect(first.totals.chargedMicroUsd).toBeGreaterThan(0n)
+
+    await expectError(
+      server.client(token).admin.usage.query({ address: devAccount(1).address }),
+      'FORBIDDEN_ROLE',
+      403,
+    )
+    const admin = (await signInAs(server.client(), devAccount(0))).token
+    const seen = await server.client(admin).admin.usage.query({ address: devAccount(1).address })
+    expect(seen.totals).toEqual(first.totals)
+  })
+
+  test('a suspended pass (settlement shortfall) is refused with PAYMENT_FAILED and the amount', async () => {
+    const poor = (await signInAs(server.client(), devAccount(2))).token
+    const { prisma } = server.accessPoint.database
+    await server.client(poor).billing.balance.query() // creates the pass row
+    const owner = devAccount(2).address.toLowerCase()
+    await prisma.pass.updateMany({
+      where: { ownerAddress: owner },
+      data: { debtMicroUsd: 1_250_000n, suspendedAt: new Date() },
+    })
+    const error = await expectError(
+      server.client(poor).ai.complete.mutate({ model: 'dev-mini', messages }),
+      'PAYMENT_FAILED',
+      402,
+    )
+    expect(error.message).toContain('$1.25')
+    await prisma.pass.updateMany({
+      where: { ownerAddress: owner },
+      data: { debtMicroUsd: 0n, suspendedAt: null },
+    })
+  })
+
   test('no credentials is a 401', async () => {
     await expectError(
       server.client().ai.complete.mutate({ model: 'dev-mini', messages }),
