@@ -97,18 +97,23 @@ export async function startCompletion({
       temperature,
     }),
     async finish({ usage, finishReason }) {
-      const cost = calculateRequestCost({ usage, price }).totalMicroUsd
-      // The hold is the most a request may cost; a provider reporting more than `max_tokens`
-      // allows is its error, not the user's.
-      const chargeMicroUsd = cost < worstCase.holdMicroUsd ? cost : worstCase.holdMicroUsd
-      await ledger.capture({
+      // The ledger caps a charge at its hold: a provider reporting more than `max_tokens` allows
+      // is its error, not the user's. A hold that expired and was released charges nothing.
+      const { chargeMicroUsd } = await ledger.capture({
         requestId,
-        chargeMicroUsd,
+        chargeMicroUsd: calculateRequestCost({ usage, price }).totalMicroUsd,
         usage,
         aborted: finishReason === 'abort',
         finishReason,
       })
-      return { type: 'done', requestId, model, finishReason, usage, costMicroUsd: chargeMicroUsd }
+      return {
+        type: 'done',
+        requestId,
+        model,
+        finishReason,
+        usage,
+        costMicroUsd: chargeMicroUsd ?? 0n,
+      }
     },
     async fail(error) {
       // No usage report, no charge: we never bill an estimate.

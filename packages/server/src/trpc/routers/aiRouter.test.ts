@@ -140,6 +140,25 @@ describe.each(databaseKinds)('the metered AI API on the %s database', (kind) => 
     )
   })
 
+  test('a stream repeated with its Idempotency-Key replays the stored answer, charged once', async () => {
+    const input = { model: 'dev-mini', messages, maxTokens: 12, idempotencyKey: `stream-${kind}` }
+    const first = await readStream(server, token, input)
+    const second = await readStream(server, token, input)
+    const textOf = (events: typeof first.events) =>
+      events.flatMap(({ data }) => (data.type === 'delta' ? [data.text] : [])).join('')
+    expect(textOf(second.events)).toBe(textOf(first.events))
+    const done = first.events.at(-1)?.data
+    const again = second.events.at(-1)?.data
+    if (done?.type !== 'done' || again?.type !== 'done')
+      throw new Error('both streams end with done')
+    expect(again).toMatchObject({ requestId: done.requestId, costMicroUsd: done.costMicroUsd })
+    expect(
+      await server.accessPoint.database.prisma.ledgerEntry.count({
+        where: { requestId: done.requestId },
+      }),
+    ).toBe(1)
+  })
+
   test.each([
     ['an unknown model', { model: 'gpt-17', messages }, 'MODEL_NOT_FOUND', 404],
     ['no messages', { model: 'dev-mini', messages: [] }, 'INVALID_INPUT', 400],

@@ -97,11 +97,8 @@ export const aiRouter = router({
           // A retry of a finished request: its stored answer, in one piece, at no charge.
           const { result } = started
           yield tracked(eventId(result.requestId, 0), { type: 'delta' as const, text: result.text })
-          yield tracked(eventId(result.requestId, 1), {
-            type: 'done' as const,
-            ...result,
-            text: undefined,
-          })
+          const { text: _text, ...done } = result
+          yield tracked(eventId(result.requestId, 1), { type: 'done' as const, ...done })
           return
         }
         generation = started.generation
