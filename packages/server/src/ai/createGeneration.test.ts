@@ -68,6 +68,6 @@ test('a provider failure ends every reader with the error the fail hook returns'
   const generation = generationOf(provider(['a', 'b'], { failAt: 1 }), calls)
   const events = await collect(generation.read(0))
   expect(events.map(({ event }) => event.type)).toEqual(['delta', 'error'])
-  expect((events[1]?.event as { error: Error }).error.message).toBe('upstream broke')
+  expect(events[1]?.event).toMatchObject({ error: new Error('upstream broke') })
   expect(calls).toEqual(['fail'])
 })
