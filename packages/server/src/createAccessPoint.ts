@@ -38,6 +38,7 @@ import { registerHealthRoutes } from './http/registerHealthRoutes.js'
 import { getRequestId } from './http/requestId.js'
 import { sendError } from './http/sendError.js'
 import { createApiKeyStore } from './keys/createApiKeyStore.js'
+import { createMetrics } from './metrics/createMetrics.js'
 import { createPassDirectory } from './passes/createPassDirectory.js'
 import {
   createProviderRegistry,
@@ -189,6 +190,8 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     const releaseStaleHolds = () =>
       recoverOpenHolds({ database, logger: app.log }).then(
         ({ released, releasedMicroUsd }) => {
+          services.metrics.holdsRecovered.inc(released)
+          services.metrics.holdsRecoveredMicroUsd.inc(Number(releasedMicroUsd))
           if (released > 0)
             app.log.warn(
               { released, releasedMicroUsd: String(releasedMicroUsd) },
@@ -200,6 +203,10 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     await releaseStaleHolds()
     const holdSweep = setInterval(releaseStaleHolds, 60_000).unref()
     registerHealthRoutes(app, { database, expectedMigrations })
+    app.get('/metrics', async (_request, reply) => {
+      reply.header('content-type', services.metrics.registry.contentType)
+      return services.metrics.registry.metrics()
+    })
     await registerOpenAIRoutes(app, { services })
     app.get('/.well-known/accesspoint', async (_request, reply) => {
       reply.header('cache-control', 'public, max-age=60')
@@ -308,15 +315,17 @@ function createServices(
     ...providerOptions
   } = config.ai ?? {}
   const defaults = defaultProviders(providerOptions)
+  const ledger = createLedgerWriter({ database, logger: log })
   return {
     database,
     discovery,
+    metrics: createMetrics({ ledger, access }),
     providers: createProviderRegistry({
       providers: defaults.providers,
       models: [...defaults.models, ...extraModels],
     }),
     prices: createPriceCache({ database, logger: log }),
-    ledger: createLedgerWriter({ database, logger: log }),
+    ledger,
     passes: createPassDirectory({ database }),
     generations: createGenerationRegistry(),
     ai: {

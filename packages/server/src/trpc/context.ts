@@ -9,6 +9,7 @@ import type { PriceCache } from '../billing/createPriceCache.js'
 import type { Database } from '../db/createDatabase.js'
 import type { DiscoveryDocument } from '../http/getDiscoveryDocument.js'
 import type { ApiKeyStore } from '../keys/createApiKeyStore.js'
+import type { Metrics } from '../metrics/createMetrics.js'
 import type { PassDirectory } from '../passes/createPassDirectory.js'
 import type { ProviderRegistry } from '../providers/createProviderRegistry.js'
 
@@ -29,6 +30,7 @@ export type Services = {
   passes: PassDirectory
   /** Running and recently finished generations, for resumption. */
   generations: GenerationRegistry
+  metrics: Metrics
   ai: {
     /** The most one request may cost (worst case). */
     capMicroUsd: bigint
