@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createAccessPointClient } from '@accesspoint/client'
+import { fileStorage } from '@accesspoint/client/node'
+import { devAccounts } from '@accesspoint/contracts'
+import { type StartDevChainReturnType, startDevChain } from '@accesspoint/contracts/devChain'
+import { type AccessPoint, createAccessPoint } from '@accesspoint/server'
+import { privateKeyToAccount } from 'viem/accounts'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { countingAccount } from './countingAccount.js'
+import { runBot } from './runBot.js'
+
+const migrationsDir = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url))
+
+let chain: StartDevChainReturnType
+let server: AccessPoint
+let url: string
+let dir: string
+beforeAll(async () => {
+  chain = await startDevChain({ port: 0 })
+  server = await createAccessPoint({
+    database: { kind: 'embedded' },
+    migrations: { dir: migrationsDir, applyOnStart: true },
+    seedOnStart: true,
+    siwe: { domain: 'localhost:5173', uri: 'http://localhost:5173', chainIds: [chain.chainId] },
+    chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
+    passContracts: [{ chainId: chain.chainId, address: chain.contracts.accessPass }],
+    ai: { dev: { tokenDelayMs: 0 } },
+  })
+  url = await server.app.listen({ host: '127.0.0.1', port: 0 })
+  dir = await mkdtemp(join(tmpdir(), 'ap-bot-'))
+})
+afterAll(async () => {
+  await server?.close()
+  await chain?.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+function botClient() {
+  const account = countingAccount(privateKeyToAccount(devAccounts[1]?.privateKey ?? '0x'))
+  const client = createAccessPointClient({
+    url,
+    account,
+    storage: fileStorage(join(dir, 'session.json')),
+  })
+  return { account, client }
+}
+
+test('a bot signs once for hundreds of concurrent requests, and not at all after a restart', async () => {
+  const first = botClient()
+  const run = await runBot({
+    client: first.client,
+    requests: 200,
+    concurrency: 16,
+    streamEvery: 10,
+    model: 'dev-mini',
+    maxTokens: 8,
+  })
+  expect(run).toMatchObject({ requests: 200, succeeded: 200, failures: {}, streamed: 20 })
+  expect(run.spentMicroUsd).toBeGreaterThan(0n)
+  expect(run.latencyMs.p99).toBeGreaterThanOrEqual(run.latencyMs.p50)
+  expect(first.account.signatures).toBe(1)
+
+  // Spend matches the ledger exactly.
+  const [pass] = await first.client.balance()
+  expect(pass?.pendingMicroUsd).toBe(run.spentMicroUsd)
+
+  const restarted = botClient()
+  const again = await runBot({
+    client: restarted.client,
+    requests: 20,
+    concurrency: 4,
+    streamEvery: 0,
+    model: 'dev-mini',
+    maxTokens: 8,
+  })
+  expect(again.succeeded).toBe(20)
+  expect(restarted.account.signatures).toBe(0)
+})

@@ -1,0 +1,20 @@
+import type { NetworkErrorType, SignerRequiredErrorType } from './client.js'
+import type {
+  AccessPointErrorType,
+  ForbiddenRoleErrorType,
+  InvalidApiKeyErrorType,
+  RateLimitedErrorType,
+  SessionExpiredErrorType,
+  UnauthenticatedErrorType,
+} from './server.js'
+
+/** What any authenticated call can fail with, before its own errors. */
+export type RequestErrorType =
+  | NetworkErrorType
+  | SignerRequiredErrorType
+  | UnauthenticatedErrorType
+  | SessionExpiredErrorType
+  | InvalidApiKeyErrorType
+  | ForbiddenRoleErrorType
+  | RateLimitedErrorType
+  | AccessPointErrorType

@@ -1,0 +1,40 @@
+import { expect, test } from 'vitest'
+import * as entry from './index.js'
+
+test('exports', () => {
+  expect(Object.keys(entry).sort()).toMatchInlineSnapshot(`
+    [
+      "AccessPointError",
+      "BaseError",
+      "ForbiddenRoleError",
+      "InsufficientBalanceError",
+      "InvalidApiKeyError",
+      "InvalidResponseError",
+      "ModelNotFoundError",
+      "NetworkError",
+      "PaymentFailedError",
+      "ProviderUnavailableError",
+      "RateLimitedError",
+      "SessionExpiredError",
+      "SignerRequiredError",
+      "UnauthenticatedError",
+      "UnsupportedRuntimeError",
+      "complete",
+      "createAccessPointClient",
+      "createApiKey",
+      "getBalance",
+      "getMe",
+      "getModels",
+      "getSession",
+      "getUsage",
+      "listApiKeys",
+      "localStorageStorage",
+      "memoryStorage",
+      "revokeApiKey",
+      "signIn",
+      "signOut",
+      "stream",
+      "version",
+    ]
+  `)
+})

@@ -1,0 +1,30 @@
+import { expect, test } from 'vitest'
+import * as entry from './query.js'
+
+test('exports', () => {
+  expect(Object.keys(entry).sort()).toMatchInlineSnapshot(`
+    [
+      "apiKeysQueryKey",
+      "apiKeysQueryOptions",
+      "balanceQueryKey",
+      "balanceQueryOptions",
+      "completeMutationKey",
+      "completeMutationOptions",
+      "createApiKeyMutationKey",
+      "createApiKeyMutationOptions",
+      "meQueryKey",
+      "meQueryOptions",
+      "modelsQueryKey",
+      "modelsQueryOptions",
+      "queryScope",
+      "revokeApiKeyMutationKey",
+      "revokeApiKeyMutationOptions",
+      "signInMutationKey",
+      "signInMutationOptions",
+      "signOutMutationKey",
+      "signOutMutationOptions",
+      "usageInfiniteQueryOptions",
+      "usageQueryKey",
+    ]
+  `)
+})
