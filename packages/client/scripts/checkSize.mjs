@@ -86,7 +86,7 @@ try {
   )
   if (lazy.length)
     console.log(
-      `  lazy chunks, never loaded by browsers: ${lazy.map((file) => relative(outdir, file)).join(', ')} (${kb(lazyGzip)} gzip)`,
+      `  lazy chunks, loaded by the first stream: ${lazy.map((file) => relative(outdir, file)).join(', ')} (${kb(lazyGzip)} gzip)`,
     )
   const largest = [...eagerInputs]
     .map((input) => [input, outputs[entry]?.inputs[input]?.bytesInOutput ?? 0])

@@ -74,13 +74,14 @@ export type CreateAccessPointClientParameters = {
   /** A kept session is renewed this long before it expires. @default 300_000 (5 minutes) */
   sessionMarginMs?: number | undefined
   /**
-   * The `EventSource` for streams. Node: the `eventsource` package, loaded when needed.
-   * Browsers: their own, which cannot send the Authorization header (see `streamAuth`); pass
-   * `EventSource` from the `eventsource` package to stream with headers.
+   * The `EventSource` for streams. By default the `eventsource` package, loaded by the first
+   * stream in Node and browsers alike, which sends the Authorization header; the runtime's own
+   * (which cannot, see `streamAuth`) only when the package cannot be loaded.
    */
   EventSource?: EventSourceConstructor | undefined
   /**
-   * How a stream sends its token when the EventSource cannot send headers (the browser's own):
+   * How a stream sends its token when the EventSource cannot send headers (a browser's own, as
+   * a fallback):
    * `'header'` fails such streams with an explanation; `'connectionParams'` puts the token in
    * the URL as tRPC connection params, for a server that reads them. @default 'header'
    */

@@ -11,20 +11,14 @@ const missing = async () => {
 }
 
 test('one passed in wins, and is trusted to send headers through fetch', async () => {
-  expect(await resolveEventSource(Passed, { native: Native, isNode: false, load })).toEqual({
+  expect(await resolveEventSource(Passed, { native: Native, load })).toEqual({
     EventSource: Passed,
     sendsHeaders: true,
   })
 })
 
-test("browsers: their own, which cannot send headers; the ponyfill isn't loaded", async () => {
-  expect(
-    await resolveEventSource(undefined, { native: Native, isNode: false, load: missing }),
-  ).toEqual({ EventSource: Native, sendsHeaders: false })
-})
-
-test('Node: the ponyfill, loaded on demand, even if a native one appears', async () => {
-  expect(await resolveEventSource(undefined, { native: Native, isNode: true, load })).toEqual({
+test('browsers and Node: the ponyfill, loaded on demand, even where a native one exists', async () => {
+  expect(await resolveEventSource(undefined, { native: Native, load })).toEqual({
     EventSource: Ponyfill,
     sendsHeaders: true,
   })
@@ -33,11 +27,12 @@ test('Node: the ponyfill, loaded on demand, even if a native one appears', async
   expect(real.EventSource.name).toBe('EventSource')
 })
 
-test('neither: a clear error', async () => {
+test('without the package: the native one (no headers), or a clear error', async () => {
+  expect(await resolveEventSource(undefined, { native: Native, load: missing })).toEqual({
+    EventSource: Native,
+    sendsHeaders: false,
+  })
   await expect(
-    resolveEventSource(undefined, { native: undefined, isNode: true, load: missing }),
+    resolveEventSource(undefined, { native: undefined, load: missing }),
   ).rejects.toBeInstanceOf(UnsupportedRuntimeError)
-  expect(
-    await resolveEventSource(undefined, { native: Native, isNode: true, load: missing }),
-  ).toEqual({ EventSource: Native, sendsHeaders: false })
 })
