@@ -9,7 +9,10 @@ import { useApiKeys } from './hooks/useApiKeys.js'
 import { useBalance } from './hooks/useBalance.js'
 import { useChatStream } from './hooks/useChatStream.js'
 import { useCompletion } from './hooks/useCompletion.js'
+import { useModels } from './hooks/useModels.js'
+import { useSession } from './hooks/useSession.js'
 import { useSignIn } from './hooks/useSignIn.js'
+import { useSignOut } from './hooks/useSignOut.js'
 import { useUsage } from './hooks/useUsage.js'
 
 test('useAccessPointClient outside the provider says where it belongs', () => {
@@ -115,4 +118,32 @@ test('a completion lands in the usage ledger; API keys are created, listed and r
     const key = result.current.keys.list.data?.find(({ id }) => id === created.key.id)
     expect(key === undefined || key.revokedAt !== null).toBe(true)
   })
+})
+
+test('models with prices; the session as the server sees it; sign-out ends it on the server', async () => {
+  const { config, wrapper } = createWrapper()
+  const { result } = renderHook(
+    () => ({
+      client: useAccessPointClient(),
+      models: useModels(),
+      signIn: useSignIn(),
+      session: useSession({ query: { enabled: true } }),
+      signOut: useSignOut(),
+    }),
+    { wrapper },
+  )
+  await act(() => connectHolder(config))
+  await waitFor(() => expect(result.current.models.isSuccess).toBe(true))
+  expect(result.current.models.data?.find((model) => model.id === 'dev-mini')).toMatchObject({
+    dev: true,
+    price: { outputMicroUsdPerMillionTokens: 400_000n },
+  })
+
+  const signedIn = await act(() => result.current.signIn.mutateAsync({}))
+  await waitFor(() => expect(result.current.session.data?.id).toBe(signedIn.id))
+
+  await act(() => result.current.signOut.mutateAsync({}))
+  // The old session is gone on the server: the next call needs (and makes) a new one.
+  const renewed = await result.current.client.session()
+  expect(renewed.id).not.toBe(signedIn.id)
 })
