@@ -1,47 +1,32 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createAccessPointClient } from '@accesspoint/client'
 import { fileStorage } from '@accesspoint/client/node'
 import { devAccounts } from '@accesspoint/contracts'
-import { type StartDevChainReturnType, startDevChain } from '@accesspoint/contracts/devChain'
-import { type AccessPoint, createAccessPoint } from '@accesspoint/server'
+import { type StartTestServerReturnType, startTestServer } from '@accesspoint/server/testing'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { countingAccount } from './countingAccount.js'
 import { runBot } from './runBot.js'
 
-const migrationsDir = fileURLToPath(new URL('../../../prisma/migrations', import.meta.url))
-
-let chain: StartDevChainReturnType
-let server: AccessPoint
-let url: string
+let server: StartTestServerReturnType
 let dir: string
 beforeAll(async () => {
-  chain = await startDevChain({ port: 0 })
-  server = await createAccessPoint({
-    database: { kind: 'embedded' },
-    migrations: { dir: migrationsDir, applyOnStart: true },
-    seedOnStart: true,
-    siwe: { domain: 'localhost:5173', uri: 'http://localhost:5173', chainIds: [chain.chainId] },
-    chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
-    passContracts: [{ chainId: chain.chainId, address: chain.contracts.accessPass }],
-    ai: { dev: { tokenDelayMs: 0 } },
+  server = await startTestServer({
+    siwe: { domain: 'localhost:5173', uri: 'http://localhost:5173', chainIds: [31337] },
   })
-  url = await server.app.listen({ host: '127.0.0.1', port: 0 })
   dir = await mkdtemp(join(tmpdir(), 'ap-bot-'))
 })
 afterAll(async () => {
   await server?.close()
-  await chain?.stop()
   await rm(dir, { recursive: true, force: true })
 })
 
 function botClient() {
   const account = countingAccount(privateKeyToAccount(devAccounts[1]?.privateKey ?? '0x'))
   const client = createAccessPointClient({
-    url,
+    url: server.url,
     account,
     storage: fileStorage(join(dir, 'session.json')),
   })

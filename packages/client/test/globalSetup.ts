@@ -1,5 +1,5 @@
+import { startTestServer } from '@accesspoint/server/testing'
 import type { TestProject } from 'vitest/node'
-import { startTestServer } from './startTestServer.js'
 
 declare module 'vitest' {
   export interface ProvidedContext {

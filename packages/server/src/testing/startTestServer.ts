@@ -3,30 +3,40 @@ import {
   type StartDevChainReturnType as DevChain,
   startDevChain,
 } from '@accesspoint/contracts/devChain'
-import { type AccessPoint, type AccessPointConfig, createAccessPoint } from '@accesspoint/server'
+import {
+  type AccessPoint,
+  type AccessPointConfig,
+  createAccessPoint,
+} from '../createAccessPoint.js'
 
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url))
+// This repository's migrations (src/testing -> repository root); pass your own elsewhere.
+const defaultMigrationsDir = fileURLToPath(
+  new URL('../../../../prisma/migrations', import.meta.url),
+)
 
-export type TestServer = {
+export type StartTestServerReturnType = {
   url: string
   accessPoint: AccessPoint
   chain: DevChain
   close(): Promise<void>
 }
 
+export type StartTestServerParameters = Partial<AccessPointConfig>
+
 /**
  * The real server as users meet it (the configuration of the server's own tests): anvil with
  * AccessPass and passes 1-3 minted to dev accounts 1-3 ($50, $5, $0.01), the embedded
- * database, the dev AI provider, HTTP on a free port.
+ * database, the dev AI provider, HTTP on a free port. For tests of clients and apps built on
+ * AccessPoint; `overrides` replace any part of the configuration.
  */
 export async function startTestServer(
-  overrides: Partial<AccessPointConfig> = {},
-): Promise<TestServer> {
+  overrides: StartTestServerParameters = {},
+): Promise<StartTestServerReturnType> {
   const chain = await startDevChain({ port: 0 })
   try {
     const accessPoint = await createAccessPoint({
       database: { kind: 'embedded' },
-      migrations: { dir: `${repositoryRoot}prisma/migrations`, applyOnStart: true },
+      migrations: { dir: defaultMigrationsDir, applyOnStart: true },
       seedOnStart: true,
       ai: { dev: { tokenDelayMs: 0 } },
       siwe: {
