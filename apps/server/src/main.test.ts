@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { devAccounts } from '@accesspoint/contracts'
-import { createSiweMessage } from '@accesspoint/core'
+import { createSiweMessage } from '@accesspoint/core/siwe'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 

@@ -29,6 +29,7 @@ export async function startServer(config: ServerConfig): Promise<StartServerRetu
     const accessPoint = await createAccessPoint({
       name: config.serviceName,
       database: config.database,
+      redis: config.redis,
       migrations: { dir: config.migrationsDir, applyOnStart: config.migrateOnStart },
       seedOnStart: config.seedOnStart,
       siwe: config.siwe,
@@ -37,7 +38,21 @@ export async function startServer(config: ServerConfig): Promise<StartServerRetu
       roles: config.roles,
       adminAddresses: config.adminAddresses,
       trustProxy: config.trustProxy,
+      rateLimits: config.rateLimits,
       ai: config.ai,
+      // Without a key (RPC_URL and no SETTLEMENT_PRIVATE_KEY) this process records charges and
+      // leaves settling to another.
+      settlement: config.settlement.privateKey
+        ? {
+            privateKey: config.settlement.privateKey,
+            delayMs: config.settlement.delayMs,
+            intervalMs: config.settlement.intervalMs,
+            confirmations: config.settlement.confirmations,
+            fromBlock: config.settlement.fromBlock,
+            // anvil mines at once; a real chain's blocks take seconds.
+            pollingIntervalMs: devChain ? 100 : 1_000,
+          }
+        : undefined,
       logger: {
         level: config.logLevel,
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],

@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { act, renderHook, waitFor } from '@testing-library/react'
-import { expect, test } from 'vitest'
+import { expect, inject, test } from 'vitest'
 import { disconnect } from 'wagmi/actions'
 import { connectHolder, createWrapper, holder } from '../test/wrapper.js'
 import { useAccess } from './hooks/useAccess.js'
@@ -87,6 +87,7 @@ test('a completion lands in the usage ledger; API keys are created, listed and r
   const { result } = renderHook(
     () => ({
       client: useAccessPointClient(),
+      signIn: useSignIn(),
       completion: useCompletion(),
       usage: useUsage({ limit: 5 }),
       keys: useApiKeys(),
@@ -94,6 +95,8 @@ test('a completion lands in the usage ledger; API keys are created, listed and r
     { wrapper },
   )
   await act(() => connectHolder(config))
+  await waitFor(() => expect(result.current.client.address).toBe(holder))
+  await act(() => result.current.signIn.mutateAsync({}))
   await waitFor(() => expect(result.current.usage.isSuccess).toBe(true))
 
   const answer = await act(() =>
@@ -120,30 +123,69 @@ test('a completion lands in the usage ledger; API keys are created, listed and r
   })
 })
 
-test('models with prices; the session as the server sees it; sign-out ends it on the server', async () => {
+test('nothing is signed or fetched until sign-in; the session state follows sign-in and sign-out', async () => {
   const { config, wrapper } = createWrapper()
   const { result } = renderHook(
     () => ({
       client: useAccessPointClient(),
       models: useModels(),
       signIn: useSignIn(),
-      session: useSession({ query: { enabled: true } }),
+      session: useSession(),
       signOut: useSignOut(),
     }),
     { wrapper },
   )
   await act(() => connectHolder(config))
+  await waitFor(() => expect(result.current.session.data).toEqual({ status: 'none' }))
+  // Connected but not signed in: queries wait instead of asking the wallet.
+  expect(result.current.models.fetchStatus).toBe('idle')
+  await expect(result.current.client.me()).rejects.toMatchObject({ code: 'SIGN_IN_REQUIRED' })
+
+  const signedIn = await act(() => result.current.signIn.mutateAsync({}))
+  await waitFor(() =>
+    expect(result.current.session.data).toMatchObject({ status: 'active', id: signedIn.id }),
+  )
   await waitFor(() => expect(result.current.models.isSuccess).toBe(true))
   expect(result.current.models.data?.find((model) => model.id === 'dev-mini')).toMatchObject({
     dev: true,
     price: { outputMicroUsdPerMillionTokens: 400_000n },
   })
 
-  const signedIn = await act(() => result.current.signIn.mutateAsync({}))
-  await waitFor(() => expect(result.current.session.data?.id).toBe(signedIn.id))
-
   await act(() => result.current.signOut.mutateAsync({}))
-  // The old session is gone on the server: the next call needs (and makes) a new one.
-  const renewed = await result.current.client.session()
-  expect(renewed.id).not.toBe(signedIn.id)
+  await waitFor(() => expect(result.current.session.data).toEqual({ status: 'none' }))
+  expect(result.current.models.data).toBeUndefined()
+  // Ended on the server too: its token no longer works.
+  await expect(
+    fetch(`${result.current.client.url}/trpc/auth.session`, {
+      headers: { authorization: `Bearer ${signedIn.token}` },
+    }).then((response) => response.status),
+  ).resolves.toBe(401)
+})
+
+test('a session the server ended shows as expired, without a new signature', async () => {
+  const { config, wrapper } = createWrapper()
+  const { result } = renderHook(
+    () => ({
+      client: useAccessPointClient(),
+      signIn: useSignIn(),
+      session: useSession(),
+      access: useAccess(),
+    }),
+    { wrapper },
+  )
+  await act(() => connectHolder(config))
+  await waitFor(() => expect(result.current.client.address).toBe(holder))
+  const signedIn = await act(() => result.current.signIn.mutateAsync({}))
+  await waitFor(() => expect(result.current.access.isSuccess).toBe(true))
+
+  // Revoked behind the page's back (an admin, another device signing out with the token).
+  await fetch(`${inject('serverUrl')}/trpc/auth.signOut`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${signedIn.token}`, 'content-type': 'application/json' },
+    body: '{}',
+  })
+  await act(() => result.current.access.refetch())
+  await waitFor(() =>
+    expect(result.current.session.data).toMatchObject({ status: 'expired', id: signedIn.id }),
+  )
 })

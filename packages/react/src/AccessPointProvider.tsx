@@ -4,8 +4,10 @@ import {
   localStorageStorage,
   type SessionStorage,
 } from '@accesspoint/client'
-import { createContext, type ReactNode, useMemo, useState } from 'react'
+import { useQueryClient } from '@tanstack/react-query'
+import { createContext, type ReactNode, useEffect, useMemo, useState } from 'react'
 import { useWalletClient } from 'wagmi'
+import { refreshSessionStateAfter } from './internal/sessionErrors.js'
 
 /** The client of the nearest {@link AccessPointProvider}; `null` marks "no provider". */
 export const AccessPointContext = createContext<AccessPointClient | null>(null)
@@ -18,6 +20,12 @@ export type AccessPointProviderProps = {
    * wallet again. Pass a stable object (module scope or memoized): a new one makes a new client.
    */
   storage?: SessionStorage | undefined
+  /**
+   * Whether a call that needs a session may ask the wallet by itself. Off in dapps: the wallet
+   * asks only when the user presses your sign-in button (`useSignIn`), queries wait until then,
+   * and an ended session shows in `useSession` instead of a surprise prompt. @default false
+   */
+  autoSignIn?: boolean | undefined
   children?: ReactNode
 }
 
@@ -30,14 +38,35 @@ export type AccessPointProviderProps = {
  * Without a connected wallet the client has no signer: calls that need a session fail with
  * `SignerRequiredError`, and the hooks keep such queries disabled.
  */
-export function AccessPointProvider({ url, storage, children }: AccessPointProviderProps) {
+export function AccessPointProvider({
+  url,
+  storage,
+  autoSignIn = false,
+  children,
+}: AccessPointProviderProps) {
   const { data: walletClient } = useWalletClient()
+  const queryClient = useQueryClient()
   // One default storage per provider, not per render, so the client is not recreated each time.
   const [defaultStorage] = useState(localStorageStorage)
   const resolvedStorage = storage ?? defaultStorage
   const client = useMemo(
-    () => createAccessPointClient({ url, walletClient, storage: resolvedStorage }),
-    [url, walletClient, resolvedStorage],
+    () => createAccessPointClient({ url, walletClient, storage: resolvedStorage, autoSignIn }),
+    [url, walletClient, resolvedStorage, autoSignIn],
   )
+  // Any AccessPoint query or mutation that finds the session gone updates `useSession`.
+  useEffect(() => {
+    const fromQueries = queryClient.getQueryCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error')
+        refreshSessionStateAfter(queryClient, event.action.error)
+    })
+    const fromMutations = queryClient.getMutationCache().subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error')
+        refreshSessionStateAfter(queryClient, event.action.error)
+    })
+    return () => {
+      fromQueries()
+      fromMutations()
+    }
+  }, [queryClient])
   return <AccessPointContext.Provider value={client}>{children}</AccessPointContext.Provider>
 }

@@ -1,4 +1,3 @@
-import type { AccessPointClient } from '@accesspoint/client'
 import type { ScopeKeyParameter } from '@accesspoint/client/query'
 import type {
   DefaultError,
@@ -47,12 +46,4 @@ export type MutationParameter<TData, TError, TVariables> = ScopeKeyParameter & {
   mutation?:
     | Omit<UseMutationOptions<TData, TError, TVariables>, 'mutationKey' | 'mutationFn'>
     | undefined
-}
-
-/**
- * Whether the client has someone to ask as: without a connected wallet (or API key) every call
- * would fail with `SignerRequiredError`, so queries wait instead.
- */
-export function hasCaller(client: AccessPointClient): boolean {
-  return client.address !== undefined || client.apiKeyPrefix !== undefined
 }

@@ -6,7 +6,7 @@ import Fastify, {
   type FastifyInstance,
   type FastifyServerOptions,
 } from 'fastify'
-import { type Address, createPublicClient, http, type PublicClient } from 'viem'
+import { type Address, createPublicClient, type Hex, http, type PublicClient } from 'viem'
 import {
   type CreateAccessResolverParameters,
   createAccessResolver,
@@ -33,10 +33,13 @@ import { applyMigrations } from './db/migrations/applyMigrations.js'
 import { readMigrations } from './db/migrations/readMigrations.js'
 import { seedDatabase } from './db/seed/seedDatabase.js'
 import { getDiscoveryDocument } from './http/getDiscoveryDocument.js'
+import { getRequestScope } from './http/getRequestScope.js'
 import { registerOpenAIRoutes } from './http/openai/registerOpenAIRoutes.js'
 import { registerHealthRoutes } from './http/registerHealthRoutes.js'
+import { registerObservability } from './http/registerObservability.js'
 import { getRequestId } from './http/requestId.js'
 import { sendError } from './http/sendError.js'
+import { withRequestSerializer } from './http/withRequestSerializer.js'
 import { createApiKeyStore } from './keys/createApiKeyStore.js'
 import { createMetrics } from './metrics/createMetrics.js'
 import { createPassDirectory } from './passes/createPassDirectory.js'
@@ -46,6 +49,23 @@ import {
 } from './providers/createProviderRegistry.js'
 import { type DefaultProvidersParameters, defaultProviders } from './providers/defaultProviders.js'
 import { ProviderUnavailableError } from './providers/errors.js'
+import {
+  type CreateRequestRateLimitsParameters,
+  createRequestRateLimits,
+} from './rateLimits/createRequestRateLimits.js'
+import { getRateLimitHeaders } from './rateLimits/getRateLimitHeaders.js'
+import type { RunSettlementParameters } from './settlement/runSettlement.js'
+import { createSettlementChain } from './settlementSchedule/createSettlementChain.js'
+import {
+  createSettlementRunner,
+  type SettlementRunner,
+} from './settlementSchedule/createSettlementRunner.js'
+import {
+  type SettlementSchedule,
+  startSettlementSchedule,
+} from './settlementSchedule/startSettlementSchedule.js'
+import { createRedis, type SharedRedis } from './shared/createRedis.js'
+import { shareInvalidations } from './shared/shareInvalidations.js'
 import { type AppRouter, appRouter } from './trpc/appRouter.js'
 import type { Context, Services } from './trpc/context.js'
 
@@ -79,6 +99,14 @@ export type AccessPointConfig = {
     sessionMaxMs?: number | undefined
     rateLimits?: CreateSignInRateLimitsParameters | undefined
   }
+  /**
+   * Request rate limits for authenticated tRPC procedures and `/v1`: per IP (before
+   * authentication), per wallet (all its sessions and keys), per API key, and per role (a role's
+   * rule replaces the wallet and key defaults; the most generous of a wallet's roles applies).
+   * Defaults: 2400/min per IP, 1200/min per wallet, 600/min per key. With `redis` the counts are
+   * shared by every instance. Sign-in has its own limits (`siwe.rateLimits`).
+   */
+  rateLimits?: CreateRequestRateLimitsParameters | undefined
   /** JSON-RPC endpoint per chain: roles and passes are read there, contract wallets verified. */
   chains?: readonly { chainId: number; rpcUrl: string }[] | undefined
   /** AccessPass contracts: their holders are `holder`s and their passes are listed and billed. */
@@ -111,6 +139,50 @@ export type AccessPointConfig = {
   trustProxy?: FastifyServerOptions['trustProxy']
   /** pino options (or false to disable logging). */
   logger?: FastifyServerOptions['logger']
+  /**
+   * Shared state across instances: sign-in and request rate-limit counters and revocation / access-cache
+   * invalidations (pub/sub). Unset: everything stays in-process (one instance). While Redis is
+   * unreachable the server keeps serving in a degraded mode (see README "Production").
+   */
+  redis?:
+    | {
+        /** `redis://[:password@]host:6379[/db]`, `rediss://` for TLS. */
+        url: string
+        /** Prefix of every key and channel. Default `accesspoint:`. */
+        keyPrefix?: string | undefined
+      }
+    | undefined
+  /**
+   * How long an instance trusts a cached session or API key before reading it again. Default
+   * 30 s. Revocations apply at once on the instance that made them, and with Redis on every
+   * instance; this bounds how late another instance notices when Redis is down or unset.
+   */
+  authCacheTtlMs?: number | undefined
+  /**
+   * Deducting the charges from the passes' on-chain credit (`AccessPass.settle`). Without it the
+   * server records charges but never settles them (another process may).
+   */
+  settlement?:
+    | {
+        /** An account with the AccessPass BILLING_ROLE: it sends `settle` and pays the gas. */
+        privateKey: Hex
+        /** Whose AccessPass (from `passContracts`) and RPC (from `chains`). Default: the first pass contract's. */
+        chainId?: number | undefined
+        /** Charges captured longer ago than this are settled. */
+        delayMs: number
+        /** Settle every this often; 0 or undefined: only on demand (`admin.runSettlement`). */
+        intervalMs?: number | undefined
+        /** Until the first scheduled run. Default: the interval, at most 5 minutes. */
+        initialDelayMs?: number | undefined
+        /** Blocks on top of a settlement transaction before its charges count as settled. */
+        confirmations?: number | undefined
+        batch?: RunSettlementParameters['batch']
+        /** Where reconciliation reads logs from. Default: the contract's deployment block. */
+        fromBlock?: bigint | undefined
+        /** Receipt and block polling. Default 1 s. */
+        pollingIntervalMs?: number | undefined
+      }
+    | undefined
 }
 
 export type AccessPoint = {
@@ -118,6 +190,8 @@ export type AccessPoint = {
   database: Database
   /** Shared parts (stores, chain access); tests and tools reach in here. */
   services: Services
+  /** The Redis clients when `redis` is configured. */
+  redis: SharedRedis | undefined
   /** Stops accepting requests, lets in-flight ones finish, closes the database. */
   close(): Promise<void>
 }
@@ -129,7 +203,9 @@ export type CreateAccessPointReturnType = AccessPoint
  * tRPC at `/trpc`, `/healthz`, `/readyz` and `/.well-known/accesspoint`.
  */
 export async function createAccessPoint(config: AccessPointConfig): Promise<AccessPoint> {
+  const settlementTarget = resolveSettlementTarget(config)
   const database = await createDatabase(config.database)
+  let redis: SharedRedis | undefined
   try {
     const { migrationDirectories } = await readMigrations({ migrationsDir: config.migrations.dir })
     const expectedMigrations = migrationDirectories.map((migration) => migration.path)
@@ -148,16 +224,28 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       passContracts: config.passContracts,
     })
     const app = Fastify({
-      logger: config.logger ?? false,
+      logger: withRequestSerializer(config.logger),
       genReqId: getRequestId,
       trustProxy: config.trustProxy ?? false,
       // Idle keep-alive sockets are closed at once on shutdown; busy ones finish their request.
       forceCloseConnections: 'idle',
       return503OnClosing: true,
     })
-    const services = createServices(config, { database, discovery, siwe, log: app.log })
-    app.addHook('onRequest', async (request, reply) => {
-      reply.header('x-request-id', request.id)
+    redis = config.redis && createRedis({ ...config.redis, logger: app.log })
+    const services = createServices(config, {
+      database,
+      discovery,
+      siwe,
+      log: app.log,
+      settlementTarget,
+      redis,
+    })
+    // Subscribed before the first request, or degraded (logged) when Redis does not answer.
+    await redis?.start()
+    registerObservability(app, {
+      metrics: services.metrics,
+      trpcPrefix: '/trpc',
+      procedures: new Set(Object.keys(appRouter._def.procedures)),
     })
     app.setErrorHandler(sendError)
     app.setNotFoundHandler((request, reply) =>
@@ -169,13 +257,24 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
         },
       }),
     )
+    let schedule: SettlementSchedule | undefined
+    let scheduleStopped: Promise<void> | undefined
+    // Before in-flight requests are awaited: an admin's settlement run could outlast the grace
+    // period. A run stops at its next safe point; a batch written before sending is resumed by
+    // the next run, so stopping loses nothing.
+    app.addHook('preClose', async () => {
+      services.settlement?.close()
+      scheduleStopped = schedule?.stop()
+    })
     app.addHook('onClose', async () => {
       clearInterval(nonceSweep)
       clearInterval(holdSweep)
+      await (scheduleStopped ?? schedule?.stop())
       // In-flight charges are committed before the database goes away.
       await services.ledger.close()
       await services.providers.close()
       await services.access.close()
+      await redis?.close()
       await database.close()
     })
     // Used and expired nonces are useless; sweep them so the table stays small.
@@ -219,21 +318,23 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
         createContext: ({ req }): Context => ({
           requestId: req.id,
           log: req.log,
+          scope: getRequestScope(req),
           ip: req.ip,
           userAgent: req.headers['user-agent'],
           authorization: req.headers.authorization,
           services,
+          rateLimits: [],
         }),
-        responseMeta({ errors }) {
+        responseMeta({ ctx, errors }) {
+          const headers = new Headers(getRateLimitHeaders(ctx?.rateLimits ?? []))
           const retryAfter = errors
             .map((error) => error.cause)
             .find(
               (cause) =>
                 cause instanceof RateLimitedError || cause instanceof ProviderUnavailableError,
             )
-          return retryAfter
-            ? { headers: new Headers({ 'retry-after': String(retryAfter.retryAfterSeconds) }) }
-            : {}
+          if (retryAfter) headers.set('retry-after', String(retryAfter.retryAfterSeconds))
+          return { headers }
         },
         onError({ error, path, ctx }) {
           if (error.code === 'INTERNAL_SERVER_ERROR')
@@ -242,8 +343,17 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
     })
 
-    return { app, database, services, close: () => app.close() }
+    // Last, so a failed start-up leaves no schedule behind.
+    if (services.settlement && config.settlement?.intervalMs)
+      schedule = startSettlementSchedule({
+        runner: services.settlement,
+        intervalMs: config.settlement.intervalMs,
+        initialDelayMs: config.settlement.initialDelayMs,
+        logger: app.log,
+      })
+    return { app, database, services, redis, close: () => app.close() }
   } catch (error) {
+    await redis?.close()
     await database.close()
     throw error
   }
@@ -256,6 +366,78 @@ function toList(value: string | readonly string[], name: string): readonly [stri
       issues: [{ path: `siwe.${name}`, message: 'empty list' }],
     })
   return [first, ...rest]
+}
+
+type SettlementTarget = { rpcUrl: string; chainId: number; contract: Address }
+
+// Checked before anything is opened, so a bad config leaves nothing running.
+function resolveSettlementTarget(config: AccessPointConfig): SettlementTarget | undefined {
+  const settlement = config.settlement
+  if (!settlement) return undefined
+  const passContracts = config.passContracts ?? []
+  const pass =
+    settlement.chainId === undefined
+      ? passContracts[0]
+      : passContracts.find((contract) => contract.chainId === settlement.chainId)
+  const rpc = pass && config.chains?.find((chain) => chain.chainId === pass.chainId)
+  if (!pass || !rpc)
+    throw new InvalidInputError(
+      'settlement needs an AccessPass contract (passContracts) and an RPC URL (chains) on its chain.',
+      {
+        issues: [
+          {
+            path: 'settlement.chainId',
+            message: `no pass contract with an RPC URL on chain ${settlement.chainId ?? 'of the first pass contract'}`,
+          },
+        ],
+      },
+    )
+  return { rpcUrl: rpc.rpcUrl, chainId: pass.chainId, contract: pass.address }
+}
+
+function createSettlement(
+  config: AccessPointConfig,
+  target: SettlementTarget | undefined,
+  {
+    database,
+    metrics,
+    access,
+    log,
+  }: Pick<Services, 'database' | 'metrics' | 'access'> & { log: FastifyBaseLogger },
+): SettlementRunner | undefined {
+  const settlement = config.settlement
+  if (!settlement || !target) return undefined
+  return createSettlementRunner({
+    database,
+    chain: createSettlementChain({
+      ...target,
+      privateKey: settlement.privateKey,
+      pollingIntervalMs: settlement.pollingIntervalMs,
+    }),
+    delayMs: settlement.delayMs,
+    confirmations: settlement.confirmations,
+    batch: settlement.batch,
+    fromBlock: settlement.fromBlock,
+    metrics,
+    logger: log,
+    onProgress(event) {
+      if (event.type !== 'batch-confirmed') return
+      // The deduction is applied to pending in the database now; the credit this process cached
+      // before it must go at once, or for a moment both would count (and overstate what is
+      // available). Other instances drop theirs when their chain watcher sees the `Settled` logs.
+      void database.prisma.settlementItem
+        .findMany({
+          where: { batchId: event.batchId },
+          select: { pass: { select: { ownerAddress: true } } },
+        })
+        .then((items) => {
+          for (const { pass } of items) if (pass.ownerAddress) access.invalidate(pass.ownerAddress)
+        })
+        .catch((error: unknown) =>
+          log.warn({ err: error }, 'settlement: could not drop cached credit'),
+        )
+    },
+  })
 }
 
 function resolveSiweOptions(siwe: AccessPointConfig['siwe']): Services['siwe'] {
@@ -280,7 +462,13 @@ function createServices(
     discovery,
     siwe,
     log,
-  }: Pick<Services, 'database' | 'discovery' | 'siwe'> & { log: FastifyBaseLogger },
+    settlementTarget,
+    redis,
+  }: Pick<Services, 'database' | 'discovery' | 'siwe'> & {
+    log: FastifyBaseLogger
+    settlementTarget: SettlementTarget | undefined
+    redis: SharedRedis | undefined
+  },
 ): Services {
   const chains = config.chains ?? []
   const clients = new Map<number, PublicClient>(
@@ -315,15 +503,39 @@ function createServices(
     ...providerOptions
   } = config.ai ?? {}
   const defaults = defaultProviders(providerOptions)
-  const ledger = createLedgerWriter({ database, logger: log })
+  const ledger = createLedgerWriter({
+    database,
+    logger: log,
+    // Only called once a batch commits, long after `metrics` below exists.
+    onCommit({ entries, durationMs }) {
+      metrics.ledger.batchSize.observe(entries)
+      metrics.ledger.commitDuration.observe(durationMs / 1000)
+    },
+  })
+  const providers = createProviderRegistry({
+    providers: defaults.providers,
+    models: [...defaults.models, ...extraModels],
+  })
+  const authCache = { ttlMs: config.authCacheTtlMs }
+  const localSessions = createSessionStore({ database, cache: authCache })
+  const localApiKeys = createApiKeyStore({ database, cache: authCache })
+  // With Redis, revocations and access invalidations reach every instance at once.
+  const { sessions, apiKeys } = redis
+    ? shareInvalidations({ redis, sessions: localSessions, apiKeys: localApiKeys, access })
+    : { sessions: localSessions, apiKeys: localApiKeys }
+  const metrics = createMetrics({
+    ledger,
+    access,
+    database,
+    providers,
+    auth: { sessions, apiKeys },
+  })
   return {
     database,
     discovery,
-    metrics: createMetrics({ ledger, access }),
-    providers: createProviderRegistry({
-      providers: defaults.providers,
-      models: [...defaults.models, ...extraModels],
-    }),
+    metrics,
+    settlement: createSettlement(config, settlementTarget, { database, metrics, access, log }),
+    providers,
     prices: createPriceCache({ database, logger: log }),
     ledger,
     passes: createPassDirectory({ database }),
@@ -333,11 +545,16 @@ function createServices(
       defaultMaxTokens: defaultMaxTokens ?? 1024,
       holdTtlMs: holdTtlMs ?? 15 * 60_000,
     },
-    sessions: createSessionStore({ database }),
-    apiKeys: createApiKeyStore({ database }),
+    sessions,
+    apiKeys,
     access,
     clients,
-    signInLimits: createSignInRateLimits(config.siwe.rateLimits),
+    signInLimits: createSignInRateLimits(config.siwe.rateLimits, {
+      redis: redis && { client: redis.client, keyPrefix: redis.keyPrefix },
+    }),
+    requestLimits: createRequestRateLimits(config.rateLimits, {
+      redis: redis && { client: redis.client, keyPrefix: redis.keyPrefix },
+    }),
     siwe,
   }
 }

@@ -32,7 +32,11 @@ export type TestServer = {
   /** A tRPC client, signed in when given a bearer token. */
   client(token?: string): TRPCClient<AppRouter>
   /** Another server instance on the same database and chain (shared state across instances). */
-  secondInstance(): Promise<{ url: string; client(token?: string): TRPCClient<AppRouter> }>
+  secondInstance(): Promise<{
+    url: string
+    accessPoint: AccessPoint
+    client(token?: string): TRPCClient<AppRouter>
+  }>
   close(): Promise<void>
 }
 
@@ -84,6 +88,12 @@ export async function createTestServer(
         perAddress: { points: 100_000, windowSeconds: 60 },
       },
     },
+    // Every test calls from 127.0.0.1 with few wallets; request limits have tests of their own.
+    rateLimits: {
+      perIp: { points: 1_000_000, windowSeconds: 60 },
+      perWallet: { points: 1_000_000, windowSeconds: 60 },
+      perApiKey: { points: 1_000_000, windowSeconds: 60 },
+    },
     chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
     passContracts: [{ chainId: chain.chainId, address: chain.contracts.accessPass }],
     access: { pollingIntervalMs: 100 },
@@ -106,7 +116,11 @@ export async function createTestServer(
       // In-memory PGlite belongs to one process; instances share state through PostgreSQL.
       if (!postgres) throw new Error('a second instance needs a shared PostgreSQL database')
       const second = await start({ kind: 'postgres', url: postgres.url, pool: { max: 5 } })
-      return { url: second.url, client: (token) => clientFor(second.url, token) }
+      return {
+        url: second.url,
+        accessPoint: second.accessPoint,
+        client: (token) => clientFor(second.url, token),
+      }
     },
     async close() {
       for (const instance of instances) await instance.close()

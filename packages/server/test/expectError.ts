@@ -19,5 +19,7 @@ export async function expectError(
   }
   expect({ code: data.accessPointCode, message: (error as Error).message }).toMatchObject({ code })
   if (status !== undefined) expect(data.httpStatus).toBe(status)
+  // What users see: one sentence, without the docs and version lines meant for logs.
+  expect((error as Error).message).not.toMatch(/Docs:|Version:/)
   return error as TRPCClientError<never>
 }

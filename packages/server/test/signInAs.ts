@@ -1,5 +1,5 @@
 import { devAccounts } from '@accesspoint/contracts'
-import { createSiweMessage, type SiweMessage } from '@accesspoint/core'
+import { createSiweMessage, type SiweMessage } from '@accesspoint/core/siwe'
 import type { TRPCClient } from '@trpc/client'
 import type { Hex } from 'viem'
 import { type LocalAccount, privateKeyToAccount } from 'viem/accounts'

@@ -76,6 +76,13 @@ describe('loadConfig', () => {
       'localhost:11434',
       'OPENAI_COMPATIBLE_BASE_URL must be the http(s) URL',
     ],
+    ['SETTLEMENT_DELAY', '1 day', 'SETTLEMENT_DELAY must be a number of seconds or a duration'],
+    ['SETTLEMENT_DELAY', '400d', 'SETTLEMENT_DELAY must be at most 365d'],
+    ['SETTLEMENT_INTERVAL', 'hourly', 'SETTLEMENT_INTERVAL must be a number of seconds'],
+    ['SETTLEMENT_INTERVAL', '30d', 'SETTLEMENT_INTERVAL must be at most 7d'],
+    ['SETTLEMENT_CONFIRMATIONS', '0', 'SETTLEMENT_CONFIRMATIONS must be at least 1'],
+    ['SETTLEMENT_PRIVATE_KEY', '0x1234', 'SETTLEMENT_PRIVATE_KEY must be a 0x-prefixed 32-byte'],
+    ['SETTLEMENT_FROM_BLOCK', '-1', 'SETTLEMENT_FROM_BLOCK must be a block number'],
   ])('%s=%j is refused with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value })
     expect(problems).toHaveLength(1)
@@ -167,6 +174,65 @@ describe('loadConfig', () => {
     expect(config.siwe.sessionMaxMs).toBe(2 * 3_600_000)
   })
 
+  describe('settlement', () => {
+    const rpc = {
+      RPC_URL: 'https://rpc.example.com/key',
+      ACCESS_PASS_ADDRESS: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+    }
+    const key = `0x${'ab'.repeat(32)}` as const
+
+    test('on the dev chain: daily, hourly, 1 confirmation, anvil account 0 settles', () => {
+      expect(loadConfig({}).settlement).toEqual({
+        delayMs: 24 * 3_600_000,
+        intervalMs: 3_600_000,
+        confirmations: 1,
+        privateKey: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
+        devKey: true,
+        fromBlock: undefined,
+      })
+    })
+
+    test.each([
+      ['0', 0],
+      ['90', 90_000],
+      ['90s', 90_000],
+      ['1500ms', 1_500],
+      ['30m', 1_800_000],
+      ['24h', 86_400_000],
+      ['7d', 604_800_000],
+    ])('SETTLEMENT_DELAY=%s is %d ms', (value, ms) => {
+      expect(loadConfig({ SETTLEMENT_DELAY: value }).settlement.delayMs).toBe(ms)
+    })
+
+    test.each([
+      ['off', 0],
+      ['0', 0],
+      ['15m', 900_000],
+    ])('SETTLEMENT_INTERVAL=%s is %d ms', (value, ms) => {
+      expect(loadConfig({ SETTLEMENT_INTERVAL: value }).settlement.intervalMs).toBe(ms)
+    })
+
+    test('on RPC_URL: 3 confirmations and the configured key, never echoed', () => {
+      expect(
+        loadConfig({ ...rpc, SETTLEMENT_PRIVATE_KEY: key, SETTLEMENT_FROM_BLOCK: '1200' })
+          .settlement,
+      ).toMatchObject({ confirmations: 3, privateKey: key, devKey: false, fromBlock: 1200n })
+      const problems = problemsOf({ SETTLEMENT_PRIVATE_KEY: `${key}00` })
+      expect(problems.join('\n')).not.toContain(key)
+    })
+
+    test('on RPC_URL without a key: off in development, refused in production and when asked for', () => {
+      expect(loadConfig(rpc).settlement.privateKey).toBeUndefined()
+      const fix =
+        "SETTLEMENT_PRIVATE_KEY is required to settle on RPC_URL's chain: set it to the key of an account with the AccessPass BILLING_ROLE, or SETTLEMENT_INTERVAL=off to run without settling."
+      expect(problemsOf({ ...rpc, NODE_ENV: 'production' })).toEqual([fix])
+      expect(problemsOf({ ...rpc, SETTLEMENT_INTERVAL: '1h' })).toEqual([fix])
+      expect(
+        loadConfig({ ...rpc, NODE_ENV: 'production', SETTLEMENT_INTERVAL: 'off' }).settlement,
+      ).toMatchObject({ intervalMs: 0, privateKey: undefined })
+    })
+  })
+
   describe('ROLES_FILE', () => {
     let dir: string
     beforeAll(async () => {
@@ -205,6 +271,70 @@ describe('loadConfig', () => {
       const path = text === null ? join(dir, 'missing.json') : await write('bad.json', text)
       expect(problemsOf({ ROLES_FILE: path })[0]).toContain(message)
     })
+  })
+
+  test('REDIS_URL turns on shared state with a per-deployment key prefix; unset keeps it in-process', () => {
+    expect(loadConfig({}).redis).toBeUndefined()
+    expect(loadConfig({ REDIS_URL: '' }).redis).toBeUndefined()
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@cache.internal:6379/2' }).redis).toEqual({
+      url: 'redis://:pw@cache.internal:6379/2',
+      keyPrefix: 'accesspoint:',
+    })
+    expect(
+      loadConfig({ REDIS_URL: 'rediss://cache.internal:6380', REDIS_KEY_PREFIX: 'ap:prod:' }).redis,
+    ).toEqual({ url: 'rediss://cache.internal:6380', keyPrefix: 'ap:prod:' })
+  })
+
+  test.each([
+    ['http://cache:6379', 'REDIS_URL must be a Redis URL like redis://'],
+    ['cache.internal:6379', 'Unset it to keep shared state in-process'],
+  ])('REDIS_URL=%s is refused with the fix, without echoing it', (value, message) => {
+    const problems = problemsOf({ REDIS_URL: value.replace('cache', 'user:hunter2@cache') })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain(message)
+    expect(problems[0]).not.toContain('hunter2')
+  })
+
+  test('request rate limits are requests/seconds; unset keeps the server defaults', () => {
+    expect(loadConfig({}).rateLimits).toEqual({
+      perWallet: undefined,
+      perApiKey: undefined,
+      perIp: undefined,
+    })
+    expect(
+      loadConfig({
+        RATE_LIMIT_PER_WALLET: '600/60',
+        RATE_LIMIT_PER_API_KEY: '10/1',
+        RATE_LIMIT_PER_IP: '5000/3600',
+      }).rateLimits,
+    ).toEqual({
+      perWallet: { points: 600, windowSeconds: 60 },
+      perApiKey: { points: 10, windowSeconds: 1 },
+      perIp: { points: 5000, windowSeconds: 3600 },
+    })
+  })
+
+  test.each([
+    [
+      'RATE_LIMIT_PER_WALLET',
+      '600',
+      'RATE_LIMIT_PER_WALLET must be requests/seconds, e.g. RATE_LIMIT_PER_WALLET=12000/60',
+    ],
+    ['RATE_LIMIT_PER_API_KEY', '600/min', 'RATE_LIMIT_PER_API_KEY must be requests/seconds'],
+    ['RATE_LIMIT_PER_IP', '0/60', 'RATE_LIMIT_PER_IP needs at least 1 request'],
+    ['RATE_LIMIT_PER_IP', '10/0', 'a window of 1 to 86400 s, e.g. RATE_LIMIT_PER_IP=24000/60'],
+  ])('%s=%s is refused with the fix', (name, value, message) => {
+    const problems = problemsOf({ [name]: value })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain(message)
+    // Names with KEY are never echoed (they usually hold secrets); the others show the value.
+    if (!name.endsWith('_KEY')) expect(problems[0]).toContain(`(got "${value}")`)
+  })
+
+  test('REDIS_KEY_PREFIX is validated', () => {
+    expect(problemsOf({ REDIS_KEY_PREFIX: 'has space' })[0]).toContain(
+      'REDIS_KEY_PREFIX must be 1-64 letters',
+    )
   })
 
   test('every bad variable is reported at once, and secrets are never echoed', () => {

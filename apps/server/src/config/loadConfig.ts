@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { devAccounts } from '@accesspoint/contracts'
 import { InvalidInputError, parseUsd } from '@accesspoint/core'
 import { parseRolesConfig, type RolesConfig } from '@accesspoint/server'
 import { z } from 'zod'
@@ -23,11 +24,44 @@ const integer = (min: number, max: number, fix: string) =>
         .max(max, { error: `must be at most ${max}. ${fix}` }),
     )
 
+const durationUnits = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const
+
+// A bare number is seconds (what tests and scripts pass); a unit makes hours and days readable.
+const duration = (max: string, maxMs: number, fix: string) =>
+  z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)?$/, {
+      error: `must be a number of seconds or a duration like 90s, 30m, 24h or 7d. ${fix}`,
+    })
+    .transform((value) => {
+      const [, amount = '0', unit = 's'] = /^(\d+)(ms|s|m|h|d)?$/.exec(value) ?? []
+      return Number(amount) * durationUnits[unit as keyof typeof durationUnits]
+    })
+    .pipe(z.number().max(maxMs, { error: `must be at most ${max}. ${fix}` }))
+
+// `points/seconds`: so many requests per window, e.g. 600/60 (600 a minute).
+const rateLimit = (name: string, example: string) =>
+  z
+    .string()
+    .regex(/^\d{1,9}\/\d{1,6}$/, {
+      error: `must be requests/seconds, e.g. ${name}=${example} (${example.split('/')[0]} requests per ${example.split('/')[1]} s).`,
+    })
+    .transform((value) => {
+      const [points = 0, windowSeconds = 0] = value.split('/').map(Number)
+      return { points, windowSeconds }
+    })
+    .refine((rule) => rule.points >= 1 && rule.windowSeconds >= 1 && rule.windowSeconds <= 86_400, {
+      error: `needs at least 1 request and a window of 1 to 86400 s, e.g. ${name}=${example}.`,
+    })
+
 const address = (what: string) =>
   z
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/, { error: `must be the 0x address of ${what}.` })
     .transform((value) => value as `0x${string}`)
+
+// Anvil account 0: the dev chain grants it BILLING_ROLE. A public test key, dev chain only.
+const devBillingKey = devAccounts[0].privateKey
 
 // Every variable, its default and the fix we print when it is wrong. Mirrors .env.example.
 const envSchema = z.object({
@@ -57,6 +91,20 @@ const envSchema = z.object({
     })
     .optional(),
   DATA_DIR: z.string().min(1).default(defaultDataDir),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, {
+      error:
+        'must be a Redis URL like redis://:password@127.0.0.1:6379/0 (rediss:// for TLS). Unset it to keep shared state in-process (one instance).',
+    })
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{1,64}$/, {
+      error:
+        'must be 1-64 letters, digits or :._- e.g. REDIS_KEY_PREFIX=accesspoint:prod: (one per deployment sharing a Redis).',
+    })
+    .default('accesspoint:'),
   DATABASE_POOL_MAX: integer(1, 1_000, 'e.g. DATABASE_POOL_MAX=10.').default(10),
   DATABASE_POOL_IDLE_TIMEOUT_MS: integer(0, 3_600_000, 'e.g. 10000.').default(10_000),
   DATABASE_CONNECTION_TIMEOUT_MS: integer(100, 120_000, 'e.g. 5000.').default(5_000),
@@ -120,6 +168,10 @@ const envSchema = z.object({
       value === 'true' ? true : value === 'false' ? false : value,
     )
     .default(false),
+  // Request rate limits (authenticated tRPC and /v1); unset: the server's defaults.
+  RATE_LIMIT_PER_WALLET: rateLimit('RATE_LIMIT_PER_WALLET', '12000/60').optional(),
+  RATE_LIMIT_PER_API_KEY: rateLimit('RATE_LIMIT_PER_API_KEY', '6000/60').optional(),
+  RATE_LIMIT_PER_IP: rateLimit('RATE_LIMIT_PER_IP', '24000/60').optional(),
   DEV_CHAIN_PORT: integer(0, 65_535, 'e.g. DEV_CHAIN_PORT=8545.').default(8545),
   OPENAI_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -150,6 +202,38 @@ const envSchema = z.object({
     .default(1_000_000n),
   DEFAULT_MAX_TOKENS: integer(1, 128_000, 'e.g. DEFAULT_MAX_TOKENS=1024.').default(1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'e.g. SHUTDOWN_TIMEOUT_MS=10000.').default(10_000),
+  SETTLEMENT_DELAY: duration(
+    '365d',
+    365 * durationUnits.d,
+    'e.g. SETTLEMENT_DELAY=24h (0 settles every charge at once).',
+  ).default(24 * durationUnits.h),
+  // `off` (or 0) leaves settlement to `pnpm settle` and admin.runSettlement.
+  SETTLEMENT_INTERVAL: z
+    .string()
+    .transform((value) => (value === 'off' ? '0' : value))
+    // setTimeout cannot wait longer than 2^31 - 1 ms (24.8 days).
+    .pipe(duration('7d', 7 * durationUnits.d, 'e.g. SETTLEMENT_INTERVAL=1h, or off.'))
+    .optional(),
+  SETTLEMENT_CONFIRMATIONS: integer(
+    1,
+    1_000,
+    'e.g. SETTLEMENT_CONFIRMATIONS=3 (blocks on top of the settlement transaction).',
+  ).optional(),
+  SETTLEMENT_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, {
+      error:
+        'must be a 0x-prefixed 32-byte hex private key (66 characters) of an account with the AccessPass BILLING_ROLE.',
+    })
+    .transform((value) => value as `0x${string}`)
+    .optional(),
+  SETTLEMENT_FROM_BLOCK: z
+    .string()
+    .regex(/^\d+$/, {
+      error: 'must be a block number, e.g. the AccessPass deployment block. Unset it to search.',
+    })
+    .transform((value) => BigInt(value))
+    .optional(),
 })
 
 export type ServerConfig = {
@@ -165,6 +249,11 @@ export type ServerConfig = {
         pool: { max: number; idleTimeoutMs: number; connectionTimeoutMs: number }
       }
     | { kind: 'embedded'; dataDir: string }
+  /**
+   * Shared state across instances (sign-in rate limits, revocations and cache invalidations);
+   * undefined keeps it in-process.
+   */
+  redis: { url: string; keyPrefix: string } | undefined
   migrateOnStart: boolean
   seedOnStart: boolean
   schemaPath: string
@@ -204,7 +293,31 @@ export type ServerConfig = {
   }
   /** Proxies whose X-Forwarded-For is believed (rate limits and logs use the client's IP). */
   trustProxy: boolean | string
+  /** Request rate limits; an unset one keeps the server's default (12000/60, 6000/60, 24000/60). */
+  rateLimits: {
+    perWallet: { points: number; windowSeconds: number } | undefined
+    perApiKey: { points: number; windowSeconds: number } | undefined
+    perIp: { points: number; windowSeconds: number } | undefined
+  }
   shutdownTimeoutMs: number
+  /** Daily on-chain settlement of the charges (see README "Settlement"). */
+  settlement: {
+    /** Charges captured longer ago than this are settled. */
+    delayMs: number
+    /** How often the server settles; 0: never on its own (CLI and admin procedure only). */
+    intervalMs: number
+    /** Blocks on top of a settlement transaction before its charges count as settled. */
+    confirmations: number
+    /**
+     * The key that sends `settle` (needs BILLING_ROLE). Undefined on RPC_URL's chain without
+     * SETTLEMENT_PRIVATE_KEY: settlement is then off in this process.
+     */
+    privateKey: `0x${string}` | undefined
+    /** privateKey is anvil account 0's, the dev chain's billing account, by default. */
+    devKey: boolean
+    /** Where `--reconcile` starts reading logs; undefined: the contract's deployment block. */
+    fromBlock: bigint | undefined
+  }
 }
 
 export type LoadConfigReturnType = ServerConfig
@@ -244,6 +357,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
     ...(!e.RPC_URL && e.NODE_ENV === 'production'
       ? ['RPC_URL is required in production: the local dev chain is for development only.']
       : []),
+    // A production server that never settles would serve for free: asked to settle on a real
+    // chain, it needs the key; SETTLEMENT_INTERVAL=off is the explicit way to leave it to others.
+    ...(e.RPC_URL &&
+    !e.SETTLEMENT_PRIVATE_KEY &&
+    e.SETTLEMENT_INTERVAL !== 0 &&
+    (e.NODE_ENV === 'production' || e.SETTLEMENT_INTERVAL !== undefined)
+      ? [
+          "SETTLEMENT_PRIVATE_KEY is required to settle on RPC_URL's chain: set it to the key of an account with the AccessPass BILLING_ROLE, or SETTLEMENT_INTERVAL=off to run without settling.",
+        ]
+      : []),
   ]
   const roles = e.ROLES_FILE ? readRoles(e.ROLES_FILE, chainProblems) : undefined
   if (chainProblems.length) throw new ConfigError(chainProblems)
@@ -266,6 +389,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
     logLevel: e.LOG_LEVEL,
     serviceName: e.SERVICE_NAME,
     database,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     migrateOnStart: e.MIGRATE_ON_START,
     seedOnStart: e.SEED_ON_START ?? database.kind === 'embedded',
     schemaPath,
@@ -289,6 +413,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
     adminAddresses: e.ADMIN_ADDRESSES,
     roles,
     trustProxy: e.TRUST_PROXY,
+    rateLimits: {
+      perWallet: e.RATE_LIMIT_PER_WALLET,
+      perApiKey: e.RATE_LIMIT_PER_API_KEY,
+      perIp: e.RATE_LIMIT_PER_IP,
+    },
     ai: {
       openaiApiKey: e.OPENAI_API_KEY,
       anthropicApiKey: e.ANTHROPIC_API_KEY,
@@ -311,6 +440,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
       defaultMaxTokens: e.DEFAULT_MAX_TOKENS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    settlement: {
+      delayMs: e.SETTLEMENT_DELAY,
+      intervalMs: e.SETTLEMENT_INTERVAL ?? durationUnits.h,
+      confirmations: e.SETTLEMENT_CONFIRMATIONS ?? (e.RPC_URL ? 3 : 1),
+      privateKey: e.SETTLEMENT_PRIVATE_KEY ?? (e.RPC_URL ? undefined : devBillingKey),
+      devKey: !e.RPC_URL && !e.SETTLEMENT_PRIVATE_KEY,
+      fromBlock: e.SETTLEMENT_FROM_BLOCK,
+    },
   }
 }
 

@@ -113,6 +113,33 @@ test('a dropped connection is resumed mid-generation: same answer, charged once'
   })
 })
 
+test('a conversation too long for a URL (40 KB) is started by POST and still streams', async () => {
+  const long = [{ role: 'user' as const, content: 'order book '.repeat(4_000) }]
+  const idempotencyKey = crypto.randomUUID()
+  const answer = stream(client, {
+    model: 'dev-mini',
+    messages: long,
+    maxTokens: 12,
+    idempotencyKey,
+  })
+  const events: StreamEvent[] = []
+  for await (const event of answer) events.push(event)
+  expect(events.filter((event) => event.type === 'delta')).toHaveLength(12)
+  const result = await answer.result
+  expect(result.usage.inputTokens).toBeGreaterThan(8_000)
+
+  // Sent again with its key: the stored answer, in one piece, charged once.
+  const again = await stream(client, {
+    model: 'dev-mini',
+    messages: long,
+    maxTokens: 12,
+    idempotencyKey,
+  }).result
+  expect(again).toMatchObject({ requestId: result.requestId, text: result.text })
+  const { items } = await client.usage({ limit: 20 })
+  expect(items.filter((row) => row.requestId === result.requestId)).toHaveLength(1)
+})
+
 test('a session ended on the server is renewed once, and the stream goes on', async () => {
   const storage = memoryStorage()
   const signer = countingAccount(accounts.shared)

@@ -102,6 +102,17 @@ export function stream(client: AccessPointClient, parameters: StreamParameters):
 
 type StreamInput = Omit<StreamParameters, 'signal'> & { idempotencyKey: string }
 
+/**
+ * An SSE request is a GET with the input in its URL, and proxies commonly refuse request lines
+ * over 8 KiB (nginx's default buffers; Node's own limit is 16 KiB for the whole head). Longer
+ * inputs are sent with a POST first (`ai.start`) and the stream then names only the request id.
+ */
+const maxInputInUrl = 6_000
+
+function fitsInUrl(input: StreamInput): boolean {
+  return encodeURIComponent(JSON.stringify(input)).length <= maxInputInUrl
+}
+
 async function run(
   transport: Transport,
   input: StreamInput,
@@ -115,17 +126,38 @@ async function run(
   let text = ''
   let retries = 0
   let renewed = false
+  // A long input is started by POST, once; from then on the stream names only its request id.
+  const startByPost = !fitsInUrl(input)
+  let startedId: string | undefined
   for (;;) {
     signal.throwIfAborted()
     const credential = await transport.credential('caller')
     try {
+      if (startByPost && startedId === undefined) {
+        // Under the same idempotency key, so a retry after a lost answer is the same request.
+        const started = await trpc.ai.start.mutate(input, {
+          signal,
+          context: { token: credential.token },
+        })
+        if (started.result) {
+          // A retry of a request that already finished: its stored answer, not charged again.
+          const { text, ...rest } = started.result
+          emit({ type: 'delta', text })
+          emit({ type: 'done', ...rest })
+          return started.result
+        }
+        startedId = started.requestId
+      }
       const done = await subscribeOnce({
         url: transport.url,
         subscribe: (callbacks) =>
           trpc.ai.stream.subscribe(
             // The resume point travels in the input too, so a new subscription continues the
             // generation even where the EventSource's own Last-Event-ID is lost.
-            { ...input, ...(lastEventId ? { lastEventId } : {}) },
+            {
+              ...(startedId === undefined ? input : { requestId: startedId }),
+              ...(lastEventId ? { lastEventId } : {}),
+            },
             { ...callbacks, signal, context: { token: credential.token } },
           ),
         onEvent: (id, event) => {
@@ -141,9 +173,8 @@ async function run(
     } catch (thrown) {
       if (signal.aborted) throw signal.reason
       const error = toClientError({ error: thrown, url: transport.url })
-      if (credential.kind === 'session' && !renewed && transport.isSessionLost(error)) {
+      if (!renewed && (await transport.renewAfter(credential, error))) {
         renewed = true
-        await transport.sessions?.invalidate(credential.token)
         continue
       }
       const delay = nextDelay(error)

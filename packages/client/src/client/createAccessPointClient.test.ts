@@ -5,8 +5,8 @@ import { devAccounts } from '@accesspoint/contracts'
 import { createWalletClient, http } from 'viem'
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest'
 import { accounts, countingAccount } from '../../test/accounts.js'
-import { SignerRequiredError } from '../errors/client.js'
-import { ForbiddenRoleError, InvalidApiKeyError } from '../errors/server.js'
+import { SignerRequiredError, SignInRequiredError } from '../errors/client.js'
+import { AccessPointError, ForbiddenRoleError, InvalidApiKeyError } from '../errors/server.js'
 import { fileStorage } from '../storage/fileStorage.js'
 import { memoryStorage } from '../storage/memoryStorage.js'
 import { createAccessPointClient } from './createAccessPointClient.js'
@@ -89,6 +89,41 @@ describe('a bot with a private key', () => {
     const [a, b] = await Promise.all([one.me(), two.me()])
     expect(a.address).not.toBe(b.address)
     expect(a.session?.id).not.toBe(b.session?.id)
+  })
+})
+
+describe('a dapp with autoSignIn: false (the wallet never asks unprompted)', () => {
+  test('calls without a kept session fail with SignInRequiredError until signIn()', async () => {
+    const account = countingAccount(accounts.shared)
+    const client = createAccessPointClient({ url, account, autoSignIn: false })
+    await expect(client.me()).rejects.toBeInstanceOf(SignInRequiredError)
+    await expect(client.complete(prompt)).rejects.toMatchObject({ code: 'SIGN_IN_REQUIRED' })
+    const stream = client.stream(prompt)
+    await expect(stream.result).rejects.toBeInstanceOf(SignInRequiredError)
+    expect(account.signatures()).toBe(0)
+
+    await client.signIn()
+    expect((await client.me()).roles).toContain('holder')
+    expect(account.signatures()).toBe(1)
+  })
+
+  test('a session the server ended is forgotten and reported, not silently re-signed', async () => {
+    const storage = memoryStorage()
+    const account = countingAccount(accounts.shared)
+    const client = createAccessPointClient({ url, account, storage, autoSignIn: false })
+    await client.signIn()
+    await createAccessPointClient({
+      url,
+      account: countingAccount(accounts.shared),
+      storage,
+    }).signOut()
+
+    const error = await client.me().catch((error: unknown) => error)
+    expect(error).toBeInstanceOf(AccessPointError)
+    expect((error as AccessPointError).code).toMatch(/^(SESSION_EXPIRED|UNAUTHENTICATED)$/)
+    // Forgotten: the next call asks the app to sign in instead of reusing the dead token.
+    await expect(client.me()).rejects.toBeInstanceOf(SignInRequiredError)
+    expect(account.signatures()).toBe(1)
   })
 })
 

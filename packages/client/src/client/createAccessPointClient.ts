@@ -21,6 +21,12 @@ import {
   type GetSessionReturnType,
   getSession,
 } from '../actions/getSession.js'
+import { type GetSessionStateReturnType, getSessionState } from '../actions/getSessionState.js'
+import {
+  type GetSpendHistoryParameters,
+  type GetSpendHistoryReturnType,
+  getSpendHistory,
+} from '../actions/getSpendHistory.js'
 import { type GetUsageParameters, type GetUsageReturnType, getUsage } from '../actions/getUsage.js'
 import {
   type ListApiKeysParameters,
@@ -74,6 +80,13 @@ export type CreateAccessPointClientParameters = {
   /** A kept session is renewed this long before it expires. @default 300_000 (5 minutes) */
   sessionMarginMs?: number | undefined
   /**
+   * Whether a call that needs a session signs in by itself when none is kept, or when the server
+   * says the session is over. `true` suits bots (a local key signs silently); dapps pass `false`
+   * so the wallet never asks unprompted: such calls then throw `SignInRequiredError` or the
+   * server's `SessionExpiredError`, and the app offers `signIn()`. @default true
+   */
+  autoSignIn?: boolean | undefined
+  /**
    * The `EventSource` for streams. By default the `eventsource` package, loaded by the first
    * stream in Node and browsers alike, which sends the Authorization header; the runtime's own
    * (which cannot, see `streamAuth`) only when the package cannot be loaded.
@@ -96,6 +109,8 @@ export type AccessPointClient = {
   readonly url: string
   /** The signer's address when known up front (a local account, a wallet client's account). */
   readonly address: Address | undefined
+  /** Whether calls sign in by themselves when there is no usable session (`autoSignIn`). */
+  readonly autoSignIn: boolean
   /** The shown part of the API key (`ap_live_` + 8 characters), when there is one. */
   readonly apiKeyPrefix: string | undefined
   /** Makes sure there is a session (one signature at most); see {@link signIn}. */
@@ -104,6 +119,8 @@ export type AccessPointClient = {
   signOut(parameters?: SignOutParameters): Promise<SignOutReturnType>
   /** The current session as the server sees it. */
   session(parameters?: GetSessionParameters): Promise<GetSessionReturnType>
+  /** {@link getSessionState}: signed in, expired or none, from storage (no request, no signature). */
+  sessionState(): Promise<GetSessionStateReturnType>
   /** Address, roles, passes, session or key. */
   me(parameters?: GetMeParameters): Promise<GetMeReturnType>
   /** Models the caller may use, with prices. */
@@ -112,6 +129,8 @@ export type AccessPointClient = {
   balance(parameters?: GetBalanceParameters): Promise<GetBalanceReturnType>
   /** The ledger, newest first, a page at a time. */
   usage(parameters?: GetUsageParameters): Promise<GetUsageReturnType>
+  /** Charges per UTC hour or day, oldest first, zero-filled: a spend chart's data. */
+  spendHistory(parameters?: GetSpendHistoryParameters): Promise<GetSpendHistoryReturnType>
   /** One answer, when complete. */
   complete(parameters: CompleteParameters): Promise<CompleteReturnType>
   /** The answer as it is generated; resumes after dropped connections. */
@@ -162,6 +181,7 @@ export function createAccessPointClient(
     statement: parameters.statement ?? 'Sign in to use AccessPoint.',
     retry: parameters.retry ?? {},
     sessionMarginMs: parameters.sessionMarginMs ?? 5 * 60_000,
+    autoSignIn: parameters.autoSignIn ?? true,
     EventSource: parameters.EventSource,
     streamAuth: parameters.streamAuth ?? 'header',
     reconnectTimeoutMs: parameters.reconnectTimeoutMs ?? 30_000,
@@ -169,14 +189,17 @@ export function createAccessPointClient(
   const client: AccessPointClient = {
     url: transport.url,
     address: transport.address,
+    autoSignIn: parameters.autoSignIn ?? true,
     apiKeyPrefix: parameters.apiKey?.slice(0, 16),
     signIn: (args) => signIn(client, args),
     signOut: (args) => signOut(client, args),
     session: (args) => getSession(client, args),
+    sessionState: () => getSessionState(client),
     me: (args) => getMe(client, args),
     models: (args) => getModels(client, args),
     balance: (args) => getBalance(client, args),
     usage: (args) => getUsage(client, args),
+    spendHistory: (args) => getSpendHistory(client, args),
     complete: (args) => complete(client, args),
     stream: (args) => stream(client, args),
     keys: {

@@ -13,6 +13,8 @@ export type ClientErrorCode =
   | 'NETWORK_ERROR'
   /** The call needs a wallet signature, but the client has no account or wallet client. */
   | 'SIGNER_REQUIRED'
+  /** The call needs a session, none is kept, and the client may not sign in by itself. */
+  | 'SIGN_IN_REQUIRED'
   /** This runtime lacks something the call needs (e.g. an `EventSource`). */
   | 'UNSUPPORTED_RUNTIME'
   /** The server answered, but not in a shape this client understands. */

@@ -38,6 +38,24 @@ export class SignerRequiredError extends BaseError {
   }
 }
 
+export type SignInRequiredErrorType = SignInRequiredError & { name: 'SignInRequiredError' }
+
+/**
+ * The call needs a wallet session and none is kept, and the client was made with
+ * `autoSignIn: false`: call `signIn()` (the wallet asks once) and try again.
+ */
+export class SignInRequiredError extends BaseError {
+  declare readonly code: 'SIGN_IN_REQUIRED'
+  constructor() {
+    super('Sign in first: this call needs a wallet session.', {
+      code: 'SIGN_IN_REQUIRED',
+      docsPath: '/client/errors#sign-in-required',
+      metaMessages: ['The client does not ask the wallet by itself (autoSignIn: false).'],
+      name: 'SignInRequiredError',
+    })
+  }
+}
+
 export type UnsupportedRuntimeErrorType = UnsupportedRuntimeError & {
   name: 'UnsupportedRuntimeError'
 }

@@ -1,4 +1,8 @@
-import type { NetworkErrorType, SignerRequiredErrorType } from './client.js'
+import type {
+  NetworkErrorType,
+  SignerRequiredErrorType,
+  SignInRequiredErrorType,
+} from './client.js'
 import type {
   AccessPointErrorType,
   ForbiddenRoleErrorType,
@@ -12,6 +16,7 @@ import type {
 export type RequestErrorType =
   | NetworkErrorType
   | SignerRequiredErrorType
+  | SignInRequiredErrorType
   | UnauthenticatedErrorType
   | SessionExpiredErrorType
   | InvalidApiKeyErrorType

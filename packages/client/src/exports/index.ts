@@ -38,6 +38,19 @@ export {
   getSession,
 } from '../actions/getSession.js'
 export {
+  type GetSessionStateErrorType,
+  type GetSessionStateReturnType,
+  getSessionState,
+} from '../actions/getSessionState.js'
+export {
+  type GetSpendHistoryErrorType,
+  type GetSpendHistoryParameters,
+  type GetSpendHistoryReturnType,
+  getSpendHistory,
+  type SpendHistoryBucket,
+  type SpendHistoryBucketSize,
+} from '../actions/getSpendHistory.js'
+export {
   type GetUsageErrorType,
   type GetUsageParameters,
   type GetUsageReturnType,
@@ -98,6 +111,8 @@ export {
   type NetworkErrorType,
   SignerRequiredError,
   type SignerRequiredErrorType,
+  SignInRequiredError,
+  type SignInRequiredErrorType,
   UnsupportedRuntimeError,
   type UnsupportedRuntimeErrorType,
 } from '../errors/client.js'

@@ -59,6 +59,14 @@ export {
   revokeApiKeyMutationOptions,
 } from '../query/revokeApiKey.js'
 export {
+  type SessionStateData,
+  type SessionStateOptions,
+  type SessionStateQueryFnData,
+  type SessionStateQueryKey,
+  sessionStateQueryKey,
+  sessionStateQueryOptions,
+} from '../query/sessionState.js'
+export {
   type SignInData,
   type SignInMutationKey,
   type SignInOptions,
@@ -74,6 +82,14 @@ export {
   signOutMutationKey,
   signOutMutationOptions,
 } from '../query/signOut.js'
+export {
+  type SpendHistoryData,
+  type SpendHistoryOptions,
+  type SpendHistoryQueryFnData,
+  type SpendHistoryQueryKey,
+  spendHistoryQueryKey,
+  spendHistoryQueryOptions,
+} from '../query/spendHistory.js'
 export {
   type UsageData,
   type UsageOptions,

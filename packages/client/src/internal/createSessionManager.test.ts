@@ -90,10 +90,25 @@ test('invalidate drops only the rejected token, from memory and storage', async 
   expect((await manager.get()).token).toBe(first.token)
   await manager.invalidate(first.token)
   expect(await manager.peek()).toBeUndefined()
-  expect(
-    storage.get(`accesspoint:session:v1:https://ai.example.com:${alice.toLowerCase()}`),
-  ).toBeUndefined()
+  // What stays is a marker without the token: the session is over, not never-was.
+  const kept = await storage.get(
+    `accesspoint:session:v1:https://ai.example.com:${alice.toLowerCase()}`,
+  )
+  expect(kept).not.toContain(first.token)
+  expect(await manager.state()).toMatchObject({ status: 'expired', session: { id: first.id } })
   expect((await manager.get()).token).toBe('ap_sess_2')
+  expect(await manager.state()).toMatchObject({ status: 'active', session: { id: 'session-2' } })
+})
+
+test('state: none before any sign-in, active while usable, expired after, never signs', async () => {
+  const { manager, signIn, clock } = setup({ lifetimeMs: hour })
+  expect(await manager.state()).toEqual({ status: 'none' })
+  await manager.signIn()
+  expect(await manager.state()).toMatchObject({ status: 'active' })
+  // Past the renewal margin (a tenth of an hour's lifetime): over, as far as calls are concerned.
+  clock.now += hour - 5 * 60_000
+  expect(await manager.state()).toMatchObject({ status: 'expired' })
+  expect(signIn).toHaveBeenCalledTimes(1)
 })
 
 test('signIn reuses a usable session unless forced; peek never signs', async () => {

@@ -13,7 +13,15 @@ export type StoredSession = {
   createdAt: Date
   /** The server it belongs to. */
   url: string
+  /** Set when the server said it is over before `expiresAt` (signed out elsewhere, revoked). */
+  endedAt?: Date | undefined
 }
+
+/** Whether the signer has a usable session, had one that is over, or never had one here. */
+export type SessionState =
+  | { status: 'active'; session: StoredSession }
+  | { status: 'expired'; session: StoredSession }
+  | { status: 'none' }
 
 export type CreateSessionManagerParameters = {
   url: string
@@ -34,7 +42,12 @@ export type SessionManager = {
   signIn(options?: { force?: boolean | undefined }): Promise<StoredSession>
   /** The usable session kept in memory or storage, if any, without signing. */
   peek(): Promise<StoredSession | undefined>
-  /** Forgets the session with this token (the server rejected it), unless a newer one replaced it. */
+  /** The signer's session state, without signing and without asking the server. */
+  state(): Promise<SessionState>
+  /**
+   * Marks the session with this token as over (the server rejected it), unless a newer one
+   * replaced it: it is never used again, and `state()` says `expired` until the next sign-in.
+   */
   invalidate(token: string): Promise<void>
   /** Forgets the signer's session, whatever it is. */
   clear(): Promise<void>
@@ -60,7 +73,7 @@ export function createSessionManager({
   const keyOf = (address: Address) => `accesspoint:session:v1:${url}:${address.toLowerCase()}`
 
   const usable = (session: StoredSession | undefined, address: Address) => {
-    if (!session || session.url !== url) return false
+    if (!session || session.url !== url || session.endedAt) return false
     if (session.address.toLowerCase() !== address.toLowerCase()) return false
     const lifetime = session.expiresAt.getTime() - session.createdAt.getTime()
     // A tenth of a short session's life at most, so short sessions stay usable at all.
@@ -111,11 +124,22 @@ export function createSessionManager({
       return single(() => fresh(address))
     },
     peek,
+    async state() {
+      const address = await getAddress()
+      const session = (await peek()) ?? parseSession(await storage.get(keyOf(address)))
+      if (!session || session.url !== url) return { status: 'none' }
+      return { status: usable(session, address) ? 'active' : 'expired', session }
+    },
     async invalidate(token) {
       if (current?.token === token) current = undefined
       const address = await getAddress()
       const stored = parseSession(await storage.get(keyOf(address)))
-      if (stored?.token === token) await storage.remove(keyOf(address))
+      // Kept as a marker without its token, so the app can say "expired" rather than "signed out".
+      if (stored?.token === token)
+        await storage.set(
+          keyOf(address),
+          serializeSession({ ...stored, token: '', endedAt: new Date(now()) }),
+        )
     },
     async clear() {
       current = undefined
@@ -129,6 +153,7 @@ function serializeSession(session: StoredSession): string {
     ...session,
     expiresAt: session.expiresAt.toISOString(),
     createdAt: session.createdAt.toISOString(),
+    endedAt: session.endedAt?.toISOString(),
   })
 }
 
@@ -139,6 +164,7 @@ function parseSession(value: string | null | undefined): StoredSession | undefin
     const raw = JSON.parse(value) as Record<string, unknown>
     const expiresAt = new Date(String(raw.expiresAt))
     const createdAt = new Date(String(raw.createdAt))
+    const endedAt = raw.endedAt === undefined ? undefined : new Date(String(raw.endedAt))
     if (
       typeof raw.token !== 'string' ||
       typeof raw.id !== 'string' ||
@@ -147,7 +173,8 @@ function parseSession(value: string | null | undefined): StoredSession | undefin
       typeof raw.chainId !== 'number' ||
       typeof raw.url !== 'string' ||
       Number.isNaN(expiresAt.getTime()) ||
-      Number.isNaN(createdAt.getTime())
+      Number.isNaN(createdAt.getTime()) ||
+      (endedAt && Number.isNaN(endedAt.getTime()))
     )
       return undefined
     return {
@@ -158,6 +185,7 @@ function parseSession(value: string | null | undefined): StoredSession | undefin
       expiresAt,
       createdAt,
       url: raw.url,
+      ...(endedAt && { endedAt }),
     }
   } catch {
     return undefined

@@ -10,7 +10,12 @@ import {
 import superjson from 'superjson'
 import type { Address, LocalAccount, WalletClient } from 'viem'
 import type { BaseError } from '../errors/base.js'
-import { SignerRequiredError, UnsupportedRuntimeError } from '../errors/client.js'
+import {
+  SignerRequiredError,
+  SignInRequiredError,
+  UnsupportedRuntimeError,
+} from '../errors/client.js'
+import { SessionExpiredError } from '../errors/server.js'
 import type { SessionStorage } from '../storage/types.js'
 import type { Fetch } from '../types.js'
 import {
@@ -45,6 +50,7 @@ export type CreateTransportParameters = {
   statement?: string | undefined
   retry: RetryOptions | false
   sessionMarginMs: number
+  autoSignIn: boolean
   EventSource?: EventSourceConstructor | undefined
   streamAuth: 'header' | 'connectionParams'
   reconnectTimeoutMs: number
@@ -86,7 +92,13 @@ export type Transport = {
     run: (trpc: TRPCClient<AppRouter>, options: CallOptions) => Promise<T>,
     parameters: CallParameters,
   ): Promise<T>
-  /** Whether `error` means the server no longer knows the session (so signing in again helps). */
+  /**
+   * After a failed call: when `error` says the server no longer knows the session, forgets it and
+   * tells whether to go again with a new sign-in (only with `autoSignIn`; a dapp gets the error
+   * and asks its user instead of a surprise wallet prompt).
+   */
+  renewAfter(credential: Credential | undefined, error: unknown): Promise<boolean>
+  /** Whether `error` means the server no longer knows the session. */
   isSessionLost(error: unknown): boolean
 }
 
@@ -157,13 +169,28 @@ export function createTransport(parameters: CreateTransportParameters): Transpor
               }
             : {},
         )
-      return { kind: 'session', token: (await sessions.get()).token }
+      if (parameters.autoSignIn) return { kind: 'session', token: (await sessions.get()).token }
+      const state = await sessions.state()
+      if (state.status === 'active') return { kind: 'session', token: state.session.token }
+      // Said without a request: the app shows "sign in" or "your session expired".
+      if (state.status === 'expired')
+        throw new SessionExpiredError({
+          message: 'Your session is over: sign in again.',
+          status: 401,
+        })
+      throw new SignInRequiredError()
     },
     isSessionLost: (error) =>
       typeof error === 'object' &&
       error !== null &&
       'code' in error &&
       sessionLostCodes.has(String(error.code)),
+    async renewAfter(credential, error) {
+      if (credential?.kind !== 'session' || !transport.isSessionLost(error)) return false
+      // Signed out elsewhere, revoked by an admin, or expired early.
+      await transport.sessions?.invalidate(credential.token)
+      return parameters.autoSignIn
+    },
     async call(run, { auth, retry: mayRetry, signal }) {
       const trpc = await transport.trpc()
       let retries = 0
@@ -179,10 +206,8 @@ export function createTransport(parameters: CreateTransportParameters): Transpor
         } catch (thrown) {
           if (signal?.aborted) throw signal.reason
           const error = toClientError({ error: thrown, url })
-          if (credential?.kind === 'session' && !renewed && transport.isSessionLost(error)) {
-            // Signed out elsewhere, revoked by an admin, or expired early: sign in once more.
+          if (!renewed && (await transport.renewAfter(credential, error))) {
             renewed = true
-            await transport.sessions?.invalidate(credential.token)
             continue
           }
           if (!retry || !isRetryableError(error)) throw error

@@ -15,6 +15,7 @@ test('exports', () => {
       "useSession",
       "useSignIn",
       "useSignOut",
+      "useSpendHistory",
       "useUsage",
     ]
   `)

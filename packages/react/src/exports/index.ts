@@ -51,6 +51,11 @@ export {
   useSignOut,
 } from '../hooks/useSignOut.js'
 export {
+  type UseSpendHistoryParameters,
+  type UseSpendHistoryReturnType,
+  useSpendHistory,
+} from '../hooks/useSpendHistory.js'
+export {
   type UseUsageParameters,
   type UseUsageReturnType,
   useUsage,

@@ -6,7 +6,8 @@ import {
   meQueryOptions,
 } from '@accesspoint/client/query'
 import { type UseQueryResult, useQuery } from '@tanstack/react-query'
-import { hasCaller, type QueryParameter } from '../types.js'
+import { useCanCall } from '../internal/useCanCall.js'
+import type { QueryParameter } from '../types.js'
 import { useAccessPointClient } from './useAccessPointClient.js'
 
 export type UseAccessParameters = QueryParameter<MeQueryFnData, GetMeErrorType, MeData, MeQueryKey>
@@ -16,10 +17,11 @@ export type UseAccessReturnType = UseQueryResult<MeData, GetMeErrorType>
 export function useAccess(parameters: UseAccessParameters = {}): UseAccessReturnType {
   const { scopeKey, query = {} } = parameters
   const client = useAccessPointClient()
+  const canCall = useCanCall(client)
   const { enabled = true, ...rest } = query
   return useQuery({
     ...rest,
     ...meQueryOptions(client, { scopeKey }),
-    enabled: enabled && hasCaller(client),
+    enabled: enabled && canCall,
   })
 }

@@ -23,7 +23,8 @@ import {
   useQueryClient,
 } from '@tanstack/react-query'
 import { invalidate } from '../internal/invalidate.js'
-import { hasCaller, type QueryParameter } from '../types.js'
+import { useCanCall } from '../internal/useCanCall.js'
+import type { QueryParameter } from '../types.js'
 import { useAccessPointClient } from './useAccessPointClient.js'
 
 export type UseApiKeysParameters = QueryParameter<
@@ -45,12 +46,13 @@ export type UseApiKeysReturnType = {
 export function useApiKeys(parameters: UseApiKeysParameters = {}): UseApiKeysReturnType {
   const { scopeKey, query = {} } = parameters
   const client = useAccessPointClient()
+  const canCall = useCanCall(client)
   const queryClient = useQueryClient()
   const { enabled = true, ...rest } = query
   const list = useQuery({
     ...rest,
     ...apiKeysQueryOptions(client, { scopeKey }),
-    enabled: enabled && hasCaller(client),
+    enabled: enabled && canCall,
   })
   const onSuccess = () => invalidate(queryClient, ['apiKeys'])
   const create = useMutation<CreateApiKeyData, CreateApiKeyErrorType, CreateApiKeyVariables>({

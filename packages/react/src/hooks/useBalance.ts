@@ -6,7 +6,8 @@ import {
   balanceQueryOptions,
 } from '@accesspoint/client/query'
 import { type UseQueryResult, useQuery } from '@tanstack/react-query'
-import { hasCaller, type QueryParameter } from '../types.js'
+import { useCanCall } from '../internal/useCanCall.js'
+import type { QueryParameter } from '../types.js'
 import { useAccessPointClient } from './useAccessPointClient.js'
 
 export type UseBalanceParameters = QueryParameter<
@@ -21,10 +22,11 @@ export type UseBalanceReturnType = UseQueryResult<BalanceData, GetBalanceErrorTy
 export function useBalance(parameters: UseBalanceParameters = {}): UseBalanceReturnType {
   const { scopeKey, query = {} } = parameters
   const client = useAccessPointClient()
+  const canCall = useCanCall(client)
   const { enabled = true, ...rest } = query
   return useQuery({
     ...rest,
     ...balanceQueryOptions(client, { scopeKey }),
-    enabled: enabled && hasCaller(client),
+    enabled: enabled && canCall,
   })
 }

@@ -2,6 +2,7 @@ import type { StreamErrorType, StreamParameters, TokenUsage } from '@accesspoint
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { invalidate, spendingQueries } from '../internal/invalidate.js'
+import { refreshSessionStateAfter } from '../internal/sessionErrors.js'
 import { useAccessPointClient } from './useAccessPointClient.js'
 
 export type ChatStreamStatus = 'idle' | 'streaming' | 'done' | 'error'
@@ -92,6 +93,7 @@ export function useChatStream(): UseChatStreamReturnType {
           }
         }
       } catch (error) {
+        refreshSessionStateAfter(queryClient, error)
         run.cancel?.()
         // What arrived before the failure stays shown.
         flush()

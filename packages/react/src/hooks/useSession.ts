@@ -1,31 +1,33 @@
-import type { GetSessionErrorType, GetSessionReturnType } from '@accesspoint/client'
-import { queryScope } from '@accesspoint/client/query'
+import type { GetSessionStateErrorType, GetSessionStateReturnType } from '@accesspoint/client'
+import type { SessionStateQueryKey } from '@accesspoint/client/query'
+import { sessionStateQueryOptions } from '@accesspoint/client/query'
 import { type UseQueryResult, useQuery } from '@tanstack/react-query'
-import { hasCaller, type QueryParameter } from '../types.js'
+import type { QueryParameter } from '../types.js'
 import { useAccessPointClient } from './useAccessPointClient.js'
 
-export type UseSessionData = GetSessionReturnType
+export type UseSessionData = GetSessionStateReturnType
 export type UseSessionParameters = QueryParameter<
-  GetSessionReturnType,
-  GetSessionErrorType,
-  UseSessionData
+  GetSessionStateReturnType,
+  GetSessionStateErrorType,
+  UseSessionData,
+  SessionStateQueryKey
 >
-export type UseSessionReturnType = UseQueryResult<UseSessionData, GetSessionErrorType>
+export type UseSessionReturnType = UseQueryResult<UseSessionData, GetSessionStateErrorType>
 
 /**
- * The wallet's current session as the server sees it. Fetching it signs in when there is none,
- * so it is disabled until enabled by the caller (`query: { enabled: true }`) — typically after
- * `useSignIn` succeeded.
+ * The connected wallet's session: `data.status` is `active` (signed in, with `expiresAt`),
+ * `expired` (it ran out, or the server ended it: show "sign in again"), or `none`. Read from the
+ * kept session, so it never asks the wallet or the server; re-read after sign-in and sign-out,
+ * when a call finds the session gone, and every 15 s so expiry shows on time.
  */
 export function useSession(parameters: UseSessionParameters = {}): UseSessionReturnType {
   const { scopeKey, query = {} } = parameters
   const client = useAccessPointClient()
-  const { enabled = false, ...rest } = query
+  const { enabled = true, ...rest } = query
   return useQuery({
+    refetchInterval: 15_000,
     ...rest,
-    // The client has no option factory for sessions; same key shape as the others.
-    queryKey: ['accesspoint', 'session', queryScope(client, scopeKey)],
-    queryFn: ({ signal }) => client.session({ signal }),
-    enabled: enabled && hasCaller(client),
+    ...sessionStateQueryOptions(client, { scopeKey }),
+    enabled: enabled && client.address !== undefined,
   })
 }

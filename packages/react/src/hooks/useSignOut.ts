@@ -19,7 +19,7 @@ export type UseSignOutReturnType = UseMutationResult<
   SignOutVariables
 >
 
-/** Ends and forgets the kept session: `mutate({})`. Every cached AccessPoint query is dropped after. */
+/** Ends and forgets the kept session: `mutate({})`. The wallet's cached AccessPoint data is dropped after. */
 export function useSignOut(parameters: UseSignOutParameters = {}): UseSignOutReturnType {
   const { scopeKey, mutation = {} } = parameters
   const client = useAccessPointClient()
@@ -27,11 +27,14 @@ export function useSignOut(parameters: UseSignOutParameters = {}): UseSignOutRet
   return useMutation({
     ...mutation,
     ...signOutMutationOptions(client, { scopeKey }),
-    onSuccess: (...args) => {
-      // Removed, not refetched: any fetch needing a session would sign in again right away
-      // (the client signs in on demand). Mounted query hooks refetch on their next trigger, so
-      // a dapp that signs out should also disable or unmount them.
-      queryClient.removeQueries({ queryKey: ['accesspoint'] })
+    onSuccess: async (...args) => {
+      // The wallet's data is dropped, not refetched (that would need a session); the session
+      // state is re-read, which turns `useSession` to `none` and stops the other queries.
+      queryClient.removeQueries({
+        queryKey: ['accesspoint'],
+        predicate: (query) => query.queryKey[1] !== 'sessionState',
+      })
+      await queryClient.invalidateQueries({ queryKey: ['accesspoint', 'sessionState'] })
       return mutation.onSuccess?.(...args)
     },
   })

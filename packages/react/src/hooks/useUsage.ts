@@ -7,7 +7,8 @@ import {
   usageInfiniteQueryOptions,
 } from '@accesspoint/client/query'
 import { type UseInfiniteQueryResult, useInfiniteQuery } from '@tanstack/react-query'
-import { hasCaller, type InfiniteQueryParameter } from '../types.js'
+import { useCanCall } from '../internal/useCanCall.js'
+import type { InfiniteQueryParameter } from '../types.js'
 import { useAccessPointClient } from './useAccessPointClient.js'
 
 export type UseUsageParameters = InfiniteQueryParameter<
@@ -26,10 +27,11 @@ export type UseUsageReturnType = UseInfiniteQueryResult<UsageData, GetUsageError
 export function useUsage(parameters: UseUsageParameters = {}): UseUsageReturnType {
   const { scopeKey, limit, query = {} } = parameters
   const client = useAccessPointClient()
+  const canCall = useCanCall(client)
   const { enabled = true, ...rest } = query
   return useInfiniteQuery({
     ...rest,
     ...usageInfiniteQueryOptions(client, { scopeKey, limit }),
-    enabled: enabled && hasCaller(client),
+    enabled: enabled && canCall,
   })
 }

@@ -1,7 +1,10 @@
 import type { QueryClient } from '@tanstack/react-query'
 
-/** What a charged request changes: the pass's balance, the ledger, and `me` (it shows passes). */
-export const spendingQueries = ['balance', 'usage', 'me'] as const
+/**
+ * What a charged request changes: the pass's balance, the ledger, its spend history, and `me`
+ * (it shows passes).
+ */
+export const spendingQueries = ['balance', 'usage', 'spendHistory', 'me'] as const
 
 /**
  * Marks this package's cached queries stale by name (`['accesspoint', name]` prefixes every

@@ -81,6 +81,16 @@ describe('a provider outage', () => {
       expect(['PROVIDER_ERROR', 'PROVIDER_UNAVAILABLE']).toContain(code)
     }
     expect(upstreamCalls).toBe(3)
+    const metrics = async () =>
+      (await server.accessPoint.app.inject({ method: 'GET', url: '/metrics' })).body
+    // 2 = open; the dev provider has no breaker, so no series.
+    expect(await metrics()).toMatch(
+      /^accesspoint_provider_breaker_state\{provider="upstream"\} 2$/m,
+    )
+    expect(await metrics()).not.toMatch(/provider_breaker_state\{provider="dev"\}/)
+    expect(await metrics()).toMatch(
+      /^accesspoint_provider_errors_total\{provider="upstream",code="PROVIDER_\w+"\} \d+$/m,
+    )
     // Nothing was generated, so nothing was charged and no hold is left open.
     const ledger = await server.accessPoint.database.prisma.ledgerEntry.findMany({
       where: { model: 'up-1' },
@@ -108,5 +118,8 @@ describe('a provider outage', () => {
     expect(result.text).toBe('Back online.')
     expect(result.usage).toEqual({ inputTokens: 12, cachedInputTokens: 0, outputTokens: 3 })
     expect(result.costMicroUsd).toBe(18n)
+    expect(await metrics()).toMatch(
+      /^accesspoint_provider_breaker_state\{provider="upstream"\} 0$/m,
+    )
   })
 })

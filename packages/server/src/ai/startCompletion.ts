@@ -3,10 +3,16 @@ import type { Access } from '../access/types.js'
 import { ForbiddenRoleError } from '../auth/errors.js'
 import type { Principal } from '../auth/types.js'
 import { countInputTokensUpperBound } from '../billing/countInputTokensUpperBound.js'
-import { PaymentFailedError } from '../billing/errors.js'
+import {
+  CostCapExceededError,
+  InsufficientBalanceError,
+  PaymentFailedError,
+} from '../billing/errors.js'
 import { estimateWorstCase } from '../billing/estimateWorstCase.js'
 import { getBalance } from '../billing/getBalance.js'
 import { placeHold } from '../billing/placeHold.js'
+import type { RequestScope } from '../http/getRequestScope.js'
+import { instrumentProviderStream } from '../metrics/instrumentProviderStream.js'
 import type { ChatMessage } from '../providers/types.js'
 import type { Services } from '../trpc/context.js'
 import { createGeneration, type Generation } from './createGeneration.js'
@@ -25,6 +31,8 @@ export type StartCompletionParameters = {
   /** Which of the wallet's passes pays (sessions); an API key always bills its own pass. */
   passTokenId?: bigint | undefined
   stream: boolean
+  /** The HTTP request's scope: provider time for its overhead header, the pass for its logs. */
+  scope?: Pick<RequestScope, 'enterProvider' | 'bindLog'> | undefined
 }
 
 export type StartCompletionReturnType = Generation
@@ -48,8 +56,9 @@ export async function startCompletion({
   temperature,
   passTokenId,
   stream,
+  scope,
 }: StartCompletionParameters): Promise<StartCompletionReturnType> {
-  const { database, providers, prices, ledger, passes, generations, ai } = services
+  const { database, providers, prices, ledger, passes, generations, ai, metrics } = services
   const resolved = providers.resolve(model)
   if (resolved.roles && !resolved.roles.some((role) => wallet.roles.includes(role)))
     throw new ForbiddenRoleError(
@@ -60,41 +69,67 @@ export async function startCompletion({
     )
 
   const pass = choosePass(principal, wallet, passTokenId)
+  scope?.bindLog({ passTokenId: String(pass.tokenId) })
   const passId = await passes.idOf({ ...pass, owner: wallet.address })
   const price = await prices.get(model)
-  const balance = await getBalance({ database, passId, creditMicroUsd: pass.creditMicroUsd })
-  // A suspended pass shows nothing available; say why, and what to deposit, instead.
-  if (balance.suspended)
-    throw new PaymentFailedError({ debtMicroUsd: balance.debtMicroUsd, tokenId: pass.tokenId })
-  const worstCase = estimateWorstCase({
-    price,
-    inputTokensUpperBound: countInputTokensUpperBound(messages),
-    maxTokens: maxTokens ?? ai.defaultMaxTokens,
-    capMicroUsd: ai.capMicroUsd,
-    availableMicroUsd: balance.availableMicroUsd,
-    passTokenId: pass.tokenId,
-  })
-  await placeHold({
-    database,
-    requestId,
-    walletAddress: principal.walletAddress,
-    pass: { id: passId, creditMicroUsd: pass.creditMicroUsd, tokenId: pass.tokenId },
-    model,
-    priceId: price.id,
-    holdMicroUsd: worstCase.holdMicroUsd,
-    holdTtlMs: ai.holdTtlMs,
-    sessionId: principal.kind === 'session' ? principal.sessionId : undefined,
-    apiKeyId: principal.kind === 'apiKey' ? principal.apiKeyId : undefined,
-    stream,
-  })
+  // Every admission is counted, refusals by reason, so a dashboard shows why passes are refused.
+  const worstCase = await admit().then(
+    (admitted) => {
+      metrics.holds.inc({ outcome: 'admitted' })
+      return admitted
+    },
+    (error: unknown) => {
+      metrics.holds.inc({ outcome: holdOutcome(error) })
+      throw error
+    },
+  )
+
+  async function admit() {
+    const balance = await getBalance({ database, passId, creditMicroUsd: pass.creditMicroUsd })
+    // A suspended pass shows nothing available; say why, and what to deposit, instead.
+    if (balance.suspended)
+      throw new PaymentFailedError({
+        debtMicroUsd: balance.debtMicroUsd,
+        amountDueMicroUsd: balance.amountDueMicroUsd,
+        tokenId: pass.tokenId,
+      })
+    const worstCase = estimateWorstCase({
+      price,
+      inputTokensUpperBound: countInputTokensUpperBound(messages),
+      maxTokens: maxTokens ?? ai.defaultMaxTokens,
+      capMicroUsd: ai.capMicroUsd,
+      availableMicroUsd: balance.availableMicroUsd,
+      passTokenId: pass.tokenId,
+    })
+    await placeHold({
+      database,
+      requestId,
+      walletAddress: principal.walletAddress,
+      pass: { id: passId, creditMicroUsd: pass.creditMicroUsd, tokenId: pass.tokenId },
+      model,
+      priceId: price.id,
+      holdMicroUsd: worstCase.holdMicroUsd,
+      holdTtlMs: ai.holdTtlMs,
+      sessionId: principal.kind === 'session' ? principal.sessionId : undefined,
+      apiKeyId: principal.kind === 'apiKey' ? principal.apiKeyId : undefined,
+      stream,
+    })
+    return worstCase
+  }
 
   const generation = createGeneration({
     requestId,
-    events: resolved.provider.stream({
-      model: resolved.providerModel,
-      messages,
-      maxTokens: worstCase.maxTokens,
-      temperature,
+    events: instrumentProviderStream({
+      events: resolved.provider.stream({
+        model: resolved.providerModel,
+        messages,
+        maxTokens: worstCase.maxTokens,
+        temperature,
+      }),
+      metrics,
+      provider: resolved.model.provider,
+      model,
+      enter: scope?.enterProvider,
     }),
     async finish({ usage, finishReason }) {
       // The ledger caps a charge at its hold: a provider reporting more than `max_tokens` allows
@@ -123,6 +158,13 @@ export async function startCompletion({
   })
   generations.add(generation, principal.walletAddress)
   return generation
+}
+
+function holdOutcome(error: unknown): string {
+  if (error instanceof InsufficientBalanceError) return 'insufficient_balance'
+  if (error instanceof CostCapExceededError) return 'cost_cap'
+  if (error instanceof PaymentFailedError) return 'payment_failed'
+  return 'error'
 }
 
 function choosePass(principal: Principal, wallet: Access, passTokenId: bigint | undefined) {

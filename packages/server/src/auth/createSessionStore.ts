@@ -48,6 +48,12 @@ export type SessionStore = {
   revokeWallet(walletAddress: Address, reason: string): Promise<number>
   /** Drops cached sessions of a wallet, e.g. when another instance revoked them. */
   forgetWallet(walletAddress: Address): void
+  /** Drops one cached session, e.g. when another instance revoked it. */
+  forgetSession(sessionId: string): void
+  /** Drops every cached session and refusal (after missing another instance's revocations). */
+  forgetAll(): void
+  /** Lookups answered from the in-process cache (a cached refusal included) and from the database. */
+  stats(): { hits: number; misses: number }
 }
 
 export type CreateSessionStoreReturnType = SessionStore
@@ -63,6 +69,7 @@ export function createSessionStore({
   cache: { max = 50_000, ttlMs = 30_000 } = {},
 }: CreateSessionStoreParameters): CreateSessionStoreReturnType {
   const cache = new LRUCache<string, CacheEntry>({ max, ttl: ttlMs })
+  const stats = { hits: 0, misses: 0 }
 
   function dropWhere(predicate: (entry: SessionPrincipal) => boolean) {
     for (const [key, entry] of cache.entries())
@@ -99,7 +106,9 @@ export function createSessionStore({
         throw new UnauthenticatedError('The bearer token is not an AccessPoint session token.')
       const tokenHash = hashSecret(token)
       let entry = cache.get(tokenHash)
-      if (!entry) {
+      if (entry) stats.hits++
+      else {
+        stats.misses++
         const row = await database.prisma.session.findUnique({
           where: { tokenHash },
           select: {
@@ -154,5 +163,15 @@ export function createSessionStore({
       const address = walletAddress.toLowerCase()
       dropWhere((entry) => entry.walletAddress === address)
     },
+
+    forgetSession(sessionId) {
+      dropWhere((entry) => entry.sessionId === sessionId)
+    },
+
+    forgetAll() {
+      cache.clear()
+    },
+
+    stats: () => ({ ...stats }),
   }
 }

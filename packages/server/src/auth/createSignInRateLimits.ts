@@ -1,4 +1,10 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import type { Redis } from 'ioredis'
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible'
 import { RateLimitedError } from './errors.js'
 
 export type RateLimitRule = {
@@ -10,6 +16,14 @@ export type RateLimitRule = {
 export type CreateSignInRateLimitsParameters = {
   perIp?: RateLimitRule | undefined
   perAddress?: RateLimitRule | undefined
+}
+
+export type SignInRateLimitsStore = {
+  /**
+   * Counts are kept in Redis, shared by every instance. While Redis is unreachable each instance
+   * counts on its own (the same limits, per instance) until it is back: degraded, never unlimited.
+   */
+  redis?: { client: Redis; keyPrefix: string } | undefined
 }
 
 export type SignInRateLimits = {
@@ -26,25 +40,37 @@ export type CreateSignInRateLimitsReturnType = SignInRateLimits
 
 /**
  * Sign-in rate limits per IP and per address, so a nonce cannot be farmed and one wallet's
- * sign-in cannot be hammered from many IPs. rate-limiter-flexible has drop-in Redis limiters
- * with the same interface for when several instances must share the counts.
+ * sign-in cannot be hammered from many IPs. With Redis the counts are shared by every instance
+ * (fixed windows, exact across instances), with a per-instance memory limiter as insurance.
  */
-export function createSignInRateLimits({
-  perIp = { points: 60, windowSeconds: 60 },
-  perAddress = { points: 10, windowSeconds: 60 },
-}: CreateSignInRateLimitsParameters = {}): CreateSignInRateLimitsReturnType {
-  const ipLimiter = new RateLimiterMemory({
-    keyPrefix: 'signin-ip',
-    points: perIp.points,
-    duration: perIp.windowSeconds,
-  })
-  const addressLimiter = new RateLimiterMemory({
-    keyPrefix: 'signin-address',
-    points: perAddress.points,
-    duration: perAddress.windowSeconds,
-  })
+export function createSignInRateLimits(
+  {
+    perIp = { points: 60, windowSeconds: 60 },
+    perAddress = { points: 10, windowSeconds: 60 },
+  }: CreateSignInRateLimitsParameters = {},
+  { redis }: SignInRateLimitsStore = {},
+): CreateSignInRateLimitsReturnType {
+  const limiter = (name: string, rule: RateLimitRule): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({
+      keyPrefix: name,
+      points: rule.points,
+      duration: rule.windowSeconds,
+    })
+    if (!redis) return memory
+    return new RateLimiterRedis({
+      storeClient: redis.client,
+      keyPrefix: `${redis.keyPrefix}${name}`,
+      points: rule.points,
+      duration: rule.windowSeconds,
+      // Redis down: count in memory at once rather than wait for it.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: memory,
+    })
+  }
+  const ipLimiter = limiter('signin-ip', perIp)
+  const addressLimiter = limiter('signin-address', perAddress)
 
-  async function consume(limiter: RateLimiterMemory, key: string, what: string) {
+  async function consume(limiter: RateLimiterAbstract, key: string, what: string) {
     try {
       await limiter.consume(key)
     } catch (result) {

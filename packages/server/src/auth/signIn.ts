@@ -1,4 +1,8 @@
-import { parseSiweMessage, SiweNonceInvalidError, validateSiweMessage } from '@accesspoint/core'
+import {
+  parseSiweMessage,
+  SiweNonceInvalidError,
+  validateSiweMessage,
+} from '@accesspoint/core/siwe'
 import type { Address, Hex, PublicClient } from 'viem'
 import type { AccessResolver } from '../access/createAccessResolver.js'
 import type { Database } from '../db/createDatabase.js'

@@ -5,7 +5,11 @@ import {
   startDevChain,
 } from '@accesspoint/contracts/devChain'
 import { deploySmartWalletFactory, smartWalletFactoryAbi } from '@accesspoint/contracts/testing'
-import { createSiweMessage, InvalidSiweMessageError, type SiweMessage } from '@accesspoint/core'
+import {
+  createSiweMessage,
+  InvalidSiweMessageError,
+  type SiweMessage,
+} from '@accesspoint/core/siwe'
 import {
   createPublicClient,
   createWalletClient,

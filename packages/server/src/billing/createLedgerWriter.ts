@@ -110,6 +110,8 @@ export type CreateLedgerWriterParameters = {
   /** Backoff after a failed batch: doubles from `initialMs` up to `maxMs`. */
   retry?: { initialMs?: number | undefined; maxMs?: number | undefined } | undefined
   logger?: BillingLogger | undefined
+  /** Told about every committed batch (entries, transaction time), e.g. for metrics. */
+  onCommit?: ((batch: { entries: number; durationMs: number }) => void) | undefined
   /** Milliseconds since the epoch, for `capturedAt`; for tests. */
   now?: (() => number) | undefined
 }
@@ -145,6 +147,7 @@ export function createLedgerWriter({
   maxDelayMs = 2,
   retry = {},
   logger = consoleLogger,
+  onCommit,
   now = Date.now,
 }: CreateLedgerWriterParameters): CreateLedgerWriterReturnType {
   const { initialMs = 25, maxMs = 2_000 } = retry
@@ -190,6 +193,7 @@ export function createLedgerWriter({
   async function commit(items: Item[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       let results: Map<string, Written>
+      const started = performance.now()
       try {
         results = await writeBatch(items)
       } catch (error) {
@@ -204,6 +208,7 @@ export function createLedgerWriter({
         continue
       }
       stats.batches++
+      onCommit?.({ entries: items.length, durationMs: performance.now() - started })
       const seen = new Set<string>()
       const late: string[] = []
       for (const item of items) {

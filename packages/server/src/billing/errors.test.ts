@@ -38,6 +38,18 @@ test('PaymentFailedError names the debt and the total to deposit', () => {
       'Pass #9 is suspended: a settlement fell short by $2.50. Deposit at least $2.50 to settle it.',
     docsPath: '/errors#payment-failed',
   })
+  // A deposit that covers part of the debt: only the rest is due.
+  const partly = new PaymentFailedError({
+    debtMicroUsd: 40_000n,
+    amountDueMicroUsd: 20_000n,
+    neededMicroUsd: 10_000n,
+    tokenId: 4n,
+  })
+  expect(partly).toMatchObject({ debtMicroUsd: 40_000n, amountDueMicroUsd: 20_000n, status: 402 })
+  expect(partly.shortMessage).toBe(
+    'Pass #4 is suspended: a settlement fell short by $0.04 and $0.02 of it is not covered yet. ' +
+      'Deposit at least $0.02 to settle it, plus $0.01 for this request ($0.03 in all).',
+  )
 })
 
 test('CostCapExceededError is a 422 that tells the user to shorten the input', () => {

@@ -87,7 +87,13 @@ export class CostCapExceededError extends BaseError {
 }
 
 export type PaymentFailedErrorParameters = {
+  /** What the last settlement could not collect. */
   debtMicroUsd: MicroUsd
+  /**
+   * The part of the debt that credit − pending − held does not cover yet, i.e. what a deposit
+   * must add before the pass works again. Defaults to the whole debt.
+   */
+  amountDueMicroUsd?: MicroUsd | undefined
   /** What this request would hold once the debt is paid, so the message can name the total. */
   neededMicroUsd?: MicroUsd | undefined
   tokenId?: bigint | undefined
@@ -95,19 +101,27 @@ export type PaymentFailedErrorParameters = {
 
 export type PaymentFailedErrorType = PaymentFailedError & { name: 'PaymentFailedError' }
 
-/** The pass is suspended after a settlement shortfall until its debt is paid. */
+/** The pass is suspended after a settlement shortfall until a deposit covers its debt. */
 export class PaymentFailedError extends BaseError {
   declare readonly code: 'PAYMENT_FAILED'
   readonly debtMicroUsd: MicroUsd
+  readonly amountDueMicroUsd: MicroUsd
 
-  constructor({ debtMicroUsd, neededMicroUsd, tokenId }: PaymentFailedErrorParameters) {
+  constructor({
+    debtMicroUsd,
+    amountDueMicroUsd = debtMicroUsd,
+    neededMicroUsd,
+    tokenId,
+  }: PaymentFailedErrorParameters) {
     const label = passLabel(tokenId)
+    const due = amountDueMicroUsd
     super(
-      `${label[0]?.toUpperCase()}${label.slice(1)} is suspended: a settlement fell short by ${formatUsd(debtMicroUsd)}. ` +
-        `Deposit at least ${formatUsd(debtMicroUsd)} to settle it` +
+      `${label[0]?.toUpperCase()}${label.slice(1)} is suspended: a settlement fell short by ${formatUsd(debtMicroUsd)}` +
+        (due === debtMicroUsd ? '. ' : ` and ${formatUsd(due)} of it is not covered yet. `) +
+        `Deposit at least ${formatUsd(due)} to settle it` +
         (neededMicroUsd === undefined
           ? '.'
-          : `, plus ${formatUsd(neededMicroUsd)} for this request (${formatUsd(debtMicroUsd + neededMicroUsd)} in all).`),
+          : `, plus ${formatUsd(neededMicroUsd)} for this request (${formatUsd(due + neededMicroUsd)} in all).`),
       {
         code: 'PAYMENT_FAILED',
         docsPath: '/errors#payment-failed',
@@ -115,6 +129,7 @@ export class PaymentFailedError extends BaseError {
       },
     )
     this.debtMicroUsd = debtMicroUsd
+    this.amountDueMicroUsd = due
   }
 }
 

@@ -30,6 +30,7 @@ describe.each(databaseKinds)('%s database', (kind) => {
       heldMicroUsd: 500_000n,
       availableMicroUsd: 7_000_000n,
       debtMicroUsd: 0n,
+      amountDueMicroUsd: 0n,
       suspended: false,
     }
     expect(await getBalance({ database: db.database, passId })).toEqual(expected)
@@ -53,24 +54,34 @@ describe.each(databaseKinds)('%s database', (kind) => {
     expect(row.creditMicroUsd).toBe(10_000_000n)
   })
 
-  test('a suspended pass has nothing available and shows its debt', async () => {
+  test('debt is subtracted; the pass is suspended only while the credit does not cover it', async () => {
     const { id } = await db.database.prisma.pass.create({
       data: {
         chainId: 31337,
         contractAddress: contract,
         tokenId: '13',
-        creditMicroUsd: 5_000_000n,
+        creditMicroUsd: 1_000_000n,
+        pendingMicroUsd: 200_000n,
         debtMicroUsd: 1_230_000n,
         suspendedAt: new Date(),
       },
     })
     expect(await getBalance({ database: db.database, passId: id })).toEqual({
-      creditMicroUsd: 5_000_000n,
-      pendingMicroUsd: 0n,
+      creditMicroUsd: 1_000_000n,
+      pendingMicroUsd: 200_000n,
       heldMicroUsd: 0n,
       availableMicroUsd: 0n,
       debtMicroUsd: 1_230_000n,
+      amountDueMicroUsd: 430_000n,
       suspended: true,
+    })
+    // A deposit seen on-chain but by no hold yet: the debt is covered, whatever `suspendedAt` says.
+    expect(
+      await getBalance({ database: db.database, passId: id, creditMicroUsd: 2_000_000n }),
+    ).toMatchObject({
+      availableMicroUsd: 570_000n,
+      amountDueMicroUsd: 0n,
+      suspended: false,
     })
   })
 

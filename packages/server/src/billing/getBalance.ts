@@ -32,12 +32,18 @@ export type GetBalanceReturnType = {
   /** Worst-case cost of requests in flight. */
   heldMicroUsd: MicroUsd
   /**
-   * What a new request may hold: credit − pending − held, never below zero, and zero while the
-   * pass is suspended (it cannot be spent until the debt is paid).
+   * What a new request may hold: credit − pending − held − debt, never below zero (the next
+   * settlement collects the debt, so it cannot be spent).
    */
   availableMicroUsd: MicroUsd
-  /** Left by a settlement shortfall; the pass is suspended while it is above zero. */
+  /** Left by a settlement shortfall; collected again by the next settlement. */
   debtMicroUsd: MicroUsd
+  /** The part of the debt credit − pending − held does not cover: what a deposit must add. */
+  amountDueMicroUsd: MicroUsd
+  /**
+   * Requests are refused with PAYMENT_FAILED: true exactly while `amountDueMicroUsd` is above
+   * zero. A deposit that covers the debt ends it at once (the first hold clears `suspendedAt`).
+   */
   suspended: boolean
 }
 
@@ -68,7 +74,6 @@ export async function getBalance({
         pendingMicroUsd: true,
         heldMicroUsd: true,
         debtMicroUsd: true,
-        suspendedAt: true,
       },
     })
     .catch((error: unknown) => {
@@ -79,15 +84,17 @@ export async function getBalance({
       passId: passId ?? `${pass.chainId}:${pass.contract}:${pass.tokenId}`,
     })
   const credit = creditMicroUsd ?? row.creditMicroUsd
-  const suspended = row.suspendedAt !== null
+  // `suspendedAt` is not consulted: it says when a shortfall happened, while whether the pass
+  // works depends on the credit now, which may include a deposit no hold has seen yet.
+  const covering = credit - row.pendingMicroUsd - row.heldMicroUsd
+  const amountDue = atLeastZero(row.debtMicroUsd - covering)
   return {
     creditMicroUsd: credit,
     pendingMicroUsd: row.pendingMicroUsd,
     heldMicroUsd: row.heldMicroUsd,
-    availableMicroUsd: suspended
-      ? 0n
-      : atLeastZero(credit - row.pendingMicroUsd - row.heldMicroUsd),
+    availableMicroUsd: atLeastZero(covering - row.debtMicroUsd),
     debtMicroUsd: row.debtMicroUsd,
-    suspended,
+    amountDueMicroUsd: amountDue,
+    suspended: amountDue > 0n,
   }
 }

@@ -139,18 +139,69 @@ describe.each(databaseKinds)('%s database', (kind) => {
     })
   })
 
-  test('a suspended pass is refused with PAYMENT_FAILED, naming the debt', async () => {
+  test('a suspended pass is refused with PAYMENT_FAILED, naming what is still due', async () => {
     const pass = await createPass({ creditMicroUsd: 1_000_000n, suspended: true, debt: 1_230_000n })
     const error = await hold(pass, { holdMicroUsd: 10_000n }).catch((e: unknown) => e)
+    // credit − pending − held = $1.00 covers $1.00 of the $1.23 debt.
     expect(error).toMatchObject({
       name: 'PaymentFailedError',
       code: 'PAYMENT_FAILED',
       status: 402,
       debtMicroUsd: 1_230_000n,
-      shortMessage: `Pass #${pass.tokenId} is suspended: a settlement fell short by $1.23. Deposit at least $1.23 to settle it, plus $0.01 for this request ($1.24 in all).`,
+      amountDueMicroUsd: 230_000n,
+      shortMessage: `Pass #${pass.tokenId} is suspended: a settlement fell short by $1.23 and $0.23 of it is not covered yet. Deposit at least $0.23 to settle it, plus $0.01 for this request ($0.24 in all).`,
     })
     const row = await db.database.prisma.pass.findUniqueOrThrow({ where: { id: pass.id } })
-    expect(row.heldMicroUsd).toBe(0n)
+    expect(row).toMatchObject({ heldMicroUsd: 0n, suspendedAt: expect.any(Date) })
+  })
+
+  test('debt counts against the available balance', async () => {
+    const pass = await createPass({ creditMicroUsd: 10_000n, debt: 3_000n })
+    await db.database.prisma.pass.update({
+      where: { id: pass.id },
+      data: { pendingMicroUsd: 1_000n },
+    })
+    // available = 10_000 − 1_000 − 0 − 3_000 = 6_000
+    await expect(hold(pass, { holdMicroUsd: 6_001n })).rejects.toMatchObject({
+      code: 'INSUFFICIENT_BALANCE',
+      availableMicroUsd: 6_000n,
+    })
+    await expect(hold(pass, { holdMicroUsd: 6_000n })).resolves.toMatchObject({
+      balance: { creditMicroUsd: 10_000n, pendingMicroUsd: 1_000n, heldMicroUsd: 6_000n },
+    })
+    // The debt is covered, just not the next request: that is a balance problem, not a suspension.
+    await expect(hold(pass, { holdMicroUsd: 1n })).rejects.toMatchObject({
+      code: 'INSUFFICIENT_BALANCE',
+      availableMicroUsd: 0n,
+    })
+  })
+
+  test('a deposit that covers the debt lifts the suspension with the next hold', async () => {
+    const pass = await createPass({ creditMicroUsd: 0n, suspended: true, debt: 40_000n })
+    await expect(hold(pass, { holdMicroUsd: 10_000n })).rejects.toMatchObject({
+      code: 'PAYMENT_FAILED',
+      amountDueMicroUsd: 40_000n,
+    })
+    // Deposited $0.03: the debt is still not covered, $0.01 is due.
+    await expect(
+      hold({ id: pass.id, creditMicroUsd: 30_000n }, { holdMicroUsd: 10_000n }),
+    ).rejects.toMatchObject({ code: 'PAYMENT_FAILED', amountDueMicroUsd: 10_000n })
+    // $0.045: the debt is covered but $0.005 is left, not enough for this request.
+    await expect(
+      hold({ id: pass.id, creditMicroUsd: 45_000n }, { holdMicroUsd: 10_000n }),
+    ).rejects.toMatchObject({ code: 'INSUFFICIENT_BALANCE', availableMicroUsd: 5_000n })
+    expect(
+      (await db.database.prisma.pass.findUniqueOrThrow({ where: { id: pass.id } })).suspendedAt,
+    ).not.toBeNull()
+    // $0.05: debt and hold both fit; admitted and un-suspended in the same statement.
+    await expect(
+      hold({ id: pass.id, creditMicroUsd: 50_000n }, { holdMicroUsd: 10_000n }),
+    ).resolves.toMatchObject({
+      balance: { creditMicroUsd: 50_000n, heldMicroUsd: 10_000n, availableMicroUsd: 0n },
+    })
+    const row = await db.database.prisma.pass.findUniqueOrThrow({ where: { id: pass.id } })
+    // The debt stays until a settlement collects it.
+    expect(row).toMatchObject({ suspendedAt: null, debtMicroUsd: 40_000n, heldMicroUsd: 10_000n })
   })
 
   test('a duplicate request id is a CONFLICT and holds nothing more', async () => {

@@ -2,8 +2,8 @@
  * Admission: the one atomic check-and-reserve.
  *
  * How: a single SQL statement (one round trip, its own transaction). A data-modifying CTE runs
- *   UPDATE "Pass" SET held += hold, credit = $credit
- *     WHERE id = $id AND not suspended AND $credit − pending − held ≥ hold RETURNING …
+ *   UPDATE "Pass" SET held += hold, credit = $credit, suspendedAt = NULL
+ *     WHERE id = $id AND $credit − pending − held − debt ≥ hold RETURNING …
  * and INSERTs the HELD ledger row only from the UPDATE's RETURNING, so both happen or neither.
  * The UPDATE takes the pass's row lock; a concurrent admission (on this instance or any other
  * sharing the database) blocks on that lock and, under READ COMMITTED, re-evaluates the WHERE
@@ -12,6 +12,12 @@
  * from anything in this process, so it holds across instances without Redis. A duplicate
  * request id fails the INSERT on the primary key, which aborts the whole statement, UPDATE
  * included.
+ *
+ * Debt (what a settlement could not collect, see settlement/runSettlement) is part of the
+ * condition rather than a flag check: a suspended pass is admitted, and un-suspended in the same
+ * UPDATE, as soon as the fresh on-chain credit covers its debt as well as the hold. That is how a
+ * deposit lifts a suspension, with no job watching deposits; the next settlement collects the
+ * debt, which the admitted holds could not eat into.
  *
  * Why not `$transaction(async tx => { SELECT … FOR UPDATE; UPDATE; INSERT })`: same guarantee,
  * but the row lock is held across client round trips (SELECT, UPDATE, INSERT, COMMIT) instead
@@ -94,7 +100,7 @@ export type PlaceHoldReturnType = {
   requestId: string
   holdMicroUsd: MicroUsd
   holdExpiresAt: Date
-  /** The pass right after this hold. */
+  /** The pass right after this hold; available = credit − pending − held − debt. */
   balance: {
     creditMicroUsd: MicroUsd
     pendingMicroUsd: MicroUsd
@@ -118,8 +124,9 @@ const maxAttempts = 3
 /**
  * Reserves `holdMicroUsd` on the pass and writes the HELD ledger entry, atomically, or refuses.
  *
- * @throws {InsufficientBalanceError} credit − pending − held < hold (with both numbers).
- * @throws {PaymentFailedError} The pass is suspended for a settlement shortfall (with the debt).
+ * @throws {InsufficientBalanceError} credit − pending − held − debt < hold (with both numbers).
+ * @throws {PaymentFailedError} credit − pending − held does not cover the debt a settlement
+ *   shortfall left (with the amount still to deposit).
  * @throws {DuplicateRequestError} This request id already has an entry (any status).
  * @throws {PassNotFoundError} No Pass row with this id.
  * @throws {BillingUnavailableError} The database did not answer: refuse the request.
@@ -147,18 +154,24 @@ export async function placeHold(parameters: PlaceHoldParameters): Promise<PlaceH
   const holdExpiresAt = new Date((parameters.now ?? Date.now()) + parameters.holdTtlMs)
 
   for (let attempt = 1; ; attempt++) {
-    let rows: { creditMicroUsd: bigint; pendingMicroUsd: bigint; heldMicroUsd: bigint }[]
+    let rows: {
+      creditMicroUsd: bigint
+      pendingMicroUsd: bigint
+      heldMicroUsd: bigint
+      debtMicroUsd: bigint
+    }[]
     try {
       rows = await database.prisma.$queryRaw`
         WITH updated AS (
           UPDATE "Pass"
           SET "heldMicroUsd" = "heldMicroUsd" + ${holdMicroUsd}::bigint,
               "creditMicroUsd" = ${credit}::bigint,
+              "suspendedAt" = NULL,
               "updatedAt" = now()
           WHERE id = ${pass.id}::uuid
-            AND "suspendedAt" IS NULL
-            AND ${credit}::bigint - "pendingMicroUsd" - "heldMicroUsd" >= ${holdMicroUsd}::bigint
-          RETURNING id, "creditMicroUsd", "pendingMicroUsd", "heldMicroUsd"
+            AND ${credit}::bigint - "pendingMicroUsd" - "heldMicroUsd" - "debtMicroUsd"
+              >= ${holdMicroUsd}::bigint
+          RETURNING id, "creditMicroUsd", "pendingMicroUsd", "heldMicroUsd", "debtMicroUsd"
         ), inserted AS (
           INSERT INTO "LedgerEntry" (
             "requestId", "walletAddress", "passId", "sessionId", "apiKeyId", model, "priceId",
@@ -170,7 +183,7 @@ export async function placeHold(parameters: PlaceHoldParameters): Promise<PlaceH
           FROM updated
           RETURNING "requestId"
         )
-        SELECT u."creditMicroUsd", u."pendingMicroUsd", u."heldMicroUsd"
+        SELECT u."creditMicroUsd", u."pendingMicroUsd", u."heldMicroUsd", u."debtMicroUsd"
         FROM updated u, inserted`
     } catch (error) {
       if (getSqlState(error) === '23505') throw new DuplicateRequestError({ requestId })
@@ -178,18 +191,20 @@ export async function placeHold(parameters: PlaceHoldParameters): Promise<PlaceH
     }
 
     const admitted = rows[0]
-    if (admitted)
+    if (admitted) {
+      const { debtMicroUsd, ...amounts } = admitted
       return {
         requestId,
         holdMicroUsd,
         holdExpiresAt,
         balance: {
-          ...admitted,
+          ...amounts,
           availableMicroUsd: atLeastZero(
-            admitted.creditMicroUsd - admitted.pendingMicroUsd - admitted.heldMicroUsd,
+            amounts.creditMicroUsd - amounts.pendingMicroUsd - amounts.heldMicroUsd - debtMicroUsd,
           ),
         },
       }
+    }
 
     const current = await database.prisma.pass
       .findUnique({
@@ -199,7 +214,6 @@ export async function placeHold(parameters: PlaceHoldParameters): Promise<PlaceH
           pendingMicroUsd: true,
           heldMicroUsd: true,
           debtMicroUsd: true,
-          suspendedAt: true,
         },
       })
       .catch((error: unknown) => {
@@ -207,13 +221,15 @@ export async function placeHold(parameters: PlaceHoldParameters): Promise<PlaceH
       })
     if (!current) throw new PassNotFoundError({ passId: pass.id })
     const tokenId = pass.tokenId ?? BigInt(current.tokenId.toFixed())
-    if (current.suspendedAt)
+    const covering = credit - current.pendingMicroUsd - current.heldMicroUsd
+    if (current.debtMicroUsd > 0n && covering < current.debtMicroUsd)
       throw new PaymentFailedError({
         debtMicroUsd: current.debtMicroUsd,
+        amountDueMicroUsd: current.debtMicroUsd - covering,
         neededMicroUsd: holdMicroUsd,
         tokenId,
       })
-    const available = credit - current.pendingMicroUsd - current.heldMicroUsd
+    const available = covering - current.debtMicroUsd
     if (available >= holdMicroUsd && attempt < maxAttempts) continue
     throw new InsufficientBalanceError({
       neededMicroUsd: holdMicroUsd,

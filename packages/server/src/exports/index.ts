@@ -71,6 +71,11 @@ export {
   getBalance,
 } from '../billing/getBalance.js'
 export {
+  type GetSpendHistoryParameters,
+  type GetSpendHistoryReturnType,
+  getSpendHistory,
+} from '../billing/getSpendHistory.js'
+export {
   type ListUsageParameters,
   type ListUsageReturnType,
   listUsage,
@@ -174,5 +179,73 @@ export type {
   ProviderUsage,
 } from '../providers/types.js'
 export { type WithResilienceParameters, withResilience } from '../providers/withResilience.js'
+// Settlement: the worker, reconciliation, and the runner the schedule, admin procedures and CLI share
+export { ReconcileChainError, type ReconcileChainErrorType } from '../reconcile/errors.js'
+export {
+  type ReconcileSettlementErrorType,
+  type ReconcileSettlementParameters,
+  type ReconcileSettlementReturnType,
+  reconcileSettlement,
+  type SettlementDiscrepancy,
+  type SettlementDiscrepancyKind,
+} from '../reconcile/reconcileSettlement.js'
+export {
+  SettlementChainUnavailableError,
+  type SettlementChainUnavailableErrorType,
+  SettlementMismatchError,
+  type SettlementMismatchErrorType,
+  SettlementRejectedError,
+  type SettlementRejectedErrorType,
+} from '../settlement/errors.js'
+export {
+  type RunSettlementErrorType,
+  type RunSettlementParameters,
+  type RunSettlementReturnType,
+  runSettlement,
+  type SettlementBatchSummary,
+  type SettlementPassSummary,
+} from '../settlement/runSettlement.js'
+export type {
+  SettlementChain,
+  SettlementLogger,
+  SettlementProgressEvent,
+  SettlementRecoveryOutcome,
+  SettlementResilienceOptions,
+} from '../settlement/types.js'
+export {
+  settlementLockKey,
+  type WithSettlementLockReturnType,
+  withSettlementLock,
+} from '../settlement/withSettlementLock.js'
+export {
+  type ListSettlementBatchesParameters,
+  type ListSettlementBatchesReturnType,
+  listSettlementBatches,
+  type SettlementBatchRow,
+} from '../settlementAdmin/listSettlementBatches.js'
+export {
+  type CreateSettlementChainParameters,
+  type CreateSettlementChainReturnType,
+  createSettlementChain,
+} from '../settlementSchedule/createSettlementChain.js'
+export {
+  type CreateSettlementRunnerParameters,
+  type CreateSettlementRunnerReturnType,
+  createSettlementRunner,
+  type SettlementRunner,
+  type SettlementRunOptions,
+} from '../settlementSchedule/createSettlementRunner.js'
+export {
+  SettlementBatchNotFoundError,
+  SettlementBatchNotRetryableError,
+  SettlementBusyError,
+  SettlementNotConfiguredError,
+} from '../settlementSchedule/errors.js'
+export {
+  type SettlementSchedule,
+  type StartSettlementScheduleParameters,
+  type StartSettlementScheduleReturnType,
+  startSettlementSchedule,
+} from '../settlementSchedule/startSettlementSchedule.js'
 export type { AppRouter } from '../trpc/appRouter.js'
 export { version } from '../version.js'

@@ -44,6 +44,12 @@ export type ApiKeyStore = {
   /** The key behind a secret: a hash lookup in memory on the hot path. */
   authenticate(secret: string): Promise<ApiKeyPrincipal>
   forgetWallet(walletAddress: Address): void
+  /** Drops one cached key, e.g. when another instance revoked it. */
+  forgetKey(apiKeyId: string): void
+  /** Drops every cached key and refusal (after missing another instance's revocations). */
+  forgetAll(): void
+  /** Lookups answered from the in-process cache (a cached refusal included) and from the database. */
+  stats(): { hits: number; misses: number }
 }
 
 export type CreateApiKeyStoreParameters = {
@@ -109,6 +115,7 @@ export function createApiKeyStore({
   cache: { max = 50_000, ttlMs = 30_000 } = {},
 }: CreateApiKeyStoreParameters): CreateApiKeyStoreReturnType {
   const cache = new LRUCache<string, CacheEntry>({ max, ttl: ttlMs })
+  const stats = { hits: 0, misses: 0 }
 
   function dropWhere(predicate: (entry: ApiKeyPrincipal) => boolean) {
     for (const [key, entry] of cache.entries())
@@ -165,7 +172,9 @@ export function createApiKeyStore({
         throw new InvalidApiKeyError('The API key is malformed: it should start with ap_live_.')
       const keyHash = hashSecret(secret)
       let entry = cache.get(keyHash)
-      if (!entry) {
+      if (entry) stats.hits++
+      else {
+        stats.misses++
         const row = await database.prisma.apiKey.findUnique({
           where: { keyHash },
           select: {
@@ -201,5 +210,15 @@ export function createApiKeyStore({
       const address = walletAddress.toLowerCase()
       dropWhere((entry) => entry.walletAddress === address)
     },
+
+    forgetKey(apiKeyId) {
+      dropWhere((entry) => entry.apiKeyId === apiKeyId)
+    },
+
+    forgetAll() {
+      cache.clear()
+    },
+
+    stats: () => ({ ...stats }),
   }
 }

@@ -48,6 +48,12 @@ export async function startTestServer(
           perAddress: { points: 100_000, windowSeconds: 60 },
         },
       },
+      // Tests hammer one server from 127.0.0.1 with a few wallets.
+      rateLimits: {
+        perIp: { points: 1_000_000, windowSeconds: 60 },
+        perWallet: { points: 1_000_000, windowSeconds: 60 },
+        perApiKey: { points: 1_000_000, windowSeconds: 60 },
+      },
       chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
       passContracts: [{ chainId: chain.chainId, address: chain.contracts.accessPass }],
       access: { pollingIntervalMs: 100 },

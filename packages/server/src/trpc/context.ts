@@ -8,10 +8,14 @@ import type { LedgerWriter } from '../billing/createLedgerWriter.js'
 import type { PriceCache } from '../billing/createPriceCache.js'
 import type { Database } from '../db/createDatabase.js'
 import type { DiscoveryDocument } from '../http/getDiscoveryDocument.js'
+import type { RequestScope } from '../http/getRequestScope.js'
 import type { ApiKeyStore } from '../keys/createApiKeyStore.js'
 import type { Metrics } from '../metrics/createMetrics.js'
 import type { PassDirectory } from '../passes/createPassDirectory.js'
 import type { ProviderRegistry } from '../providers/createProviderRegistry.js'
+import type { RequestRateLimits } from '../rateLimits/createRequestRateLimits.js'
+import type { RateLimitStatus } from '../rateLimits/types.js'
+import type { SettlementRunner } from '../settlementSchedule/createSettlementRunner.js'
 
 /** Long-lived parts every request shares; built once by `createAccessPoint`. */
 export type Services = {
@@ -23,6 +27,8 @@ export type Services = {
   /** A public client per configured chain id. */
   clients: ReadonlyMap<number, PublicClient>
   signInLimits: SignInRateLimits
+  /** Per IP, wallet and API key, for authenticated procedures and `/v1`. */
+  requestLimits: RequestRateLimits
   providers: ProviderRegistry
   prices: PriceCache
   /** Captures and releases, written in batches (group commit). */
@@ -31,6 +37,8 @@ export type Services = {
   /** Running and recently finished generations, for resumption. */
   generations: GenerationRegistry
   metrics: Metrics
+  /** On-chain settlement with this server's key; undefined when none is configured. */
+  settlement: SettlementRunner | undefined
   ai: {
     /** The most one request may cost (worst case). */
     capMicroUsd: bigint
@@ -57,9 +65,16 @@ export type Services = {
 export type Context = {
   requestId: string
   log: FastifyBaseLogger
+  /** Provider timing (for `X-AccessPoint-Overhead-Ms`) and log bindings of this HTTP request. */
+  scope: RequestScope
   ip: string
   userAgent: string | undefined
   /** The raw `Authorization` header; resolved only by procedures that need a caller. */
   authorization: string | undefined
   services: Services
+  /**
+   * The rate limits this request was counted against so far (filled by the procedures), for the
+   * `RateLimit-*` headers `responseMeta` sends.
+   */
+  rateLimits: RateLimitStatus[]
 }

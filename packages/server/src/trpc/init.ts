@@ -81,7 +81,13 @@ const t = initTRPC
       return {
         ...shape,
         // Internal failures get a generic message: their text may name tables, hosts or keys.
-        message: internal ? errorCodes.INTERNAL.message : shape.message,
+        // Ours send their short message: the composed one adds docs and version lines meant for
+        // logs, which clients would otherwise show to users.
+        message: internal
+          ? errorCodes.INTERNAL.message
+          : isBaseError(cause)
+            ? cause.shortMessage
+            : shape.message,
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,

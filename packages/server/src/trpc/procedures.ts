@@ -3,15 +3,26 @@ import { checkAccess } from '../auth/checkAccess.js'
 import { UnauthenticatedError } from '../auth/errors.js'
 import { publicProcedure } from './init.js'
 
-/** Needs a caller (session token or API key), resolved from an in-process cache when warm. */
+/**
+ * Needs a caller (session token or API key), resolved from an in-process cache when warm. The
+ * request counts against its IP's rate limit first, so bad credentials are limited too.
+ */
 export const callerProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const { sessions, apiKeys } = ctx.services
+  const { sessions, apiKeys, requestLimits } = ctx.services
+  await requestLimits.consumeIp(ctx.ip, ctx.rateLimits)
   const principal = await authenticateBearer({
     authorization: ctx.authorization,
     sessions,
     apiKeys,
   })
-  return next({ ctx: { principal } })
+  // From here every log line of the request names the caller; an API key also names its pass.
+  const log = ctx.scope.bindLog({
+    wallet: principal.walletAddress,
+    ...(principal.kind === 'apiKey' && principal.pass
+      ? { passTokenId: String(principal.pass.tokenId) }
+      : {}),
+  })
+  return next({ ctx: { principal, log } })
 })
 
 /** Needs a wallet session: managing keys and sessions takes a signature, not an API key. */
@@ -24,7 +35,10 @@ export const sessionProcedure = callerProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { principal } })
 })
 
-/** Needs a caller whose wallet holds a role now; `meta.roles` and `meta.scope` narrow it. */
+/**
+ * Needs a caller whose wallet holds a role now; `meta.roles` and `meta.scope` narrow it. Counts
+ * against the wallet's (and API key's) rate limits, whose rule depends on those roles.
+ */
 export const authedProcedure = callerProcedure.use(async ({ ctx, meta, next }) => {
   const wallet = await checkAccess({
     principal: ctx.principal,
@@ -32,15 +46,23 @@ export const authedProcedure = callerProcedure.use(async ({ ctx, meta, next }) =
     roles: meta?.roles,
     scope: meta?.scope,
   })
+  await ctx.services.requestLimits.consumeCaller(
+    { principal: ctx.principal, roles: wallet.roles },
+    ctx.rateLimits,
+  )
   return next({ ctx: { wallet } })
 })
 
-/** A wallet session whose wallet holds a role now. */
+/** A wallet session whose wallet holds a role now; rate-limited like `authedProcedure`. */
 export const sessionAuthedProcedure = sessionProcedure.use(async ({ ctx, meta, next }) => {
   const wallet = await checkAccess({
     principal: ctx.principal,
     access: ctx.services.access,
     roles: meta?.roles,
   })
+  await ctx.services.requestLimits.consumeCaller(
+    { principal: ctx.principal, roles: wallet.roles },
+    ctx.rateLimits,
+  )
   return next({ ctx: { wallet } })
 })

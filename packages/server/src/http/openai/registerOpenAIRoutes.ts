@@ -7,8 +7,12 @@ import { runIdempotent } from '../../ai/runIdempotent.js'
 import { startCompletion } from '../../ai/startCompletion.js'
 import { authenticateBearer } from '../../auth/authenticateBearer.js'
 import { checkAccess } from '../../auth/checkAccess.js'
+import type { Metrics } from '../../metrics/createMetrics.js'
 import type { ProviderUsage } from '../../providers/types.js'
+import { getRateLimitHeaders } from '../../rateLimits/getRateLimitHeaders.js'
+import type { RateLimitStatus } from '../../rateLimits/types.js'
 import type { Services } from '../../trpc/context.js'
+import { getRequestScope } from '../getRequestScope.js'
 import { sendOpenAIError, toOpenAIError } from './sendOpenAIError.js'
 
 // OpenAI's request body, as far as we serve it; unknown fields are ignored as OpenAI does.
@@ -58,18 +62,35 @@ export async function registerOpenAIRoutes(
     async (v1) => {
       v1.setErrorHandler(sendOpenAIError)
 
-      async function caller(request: FastifyRequest) {
-        const principal = await authenticateBearer({
-          authorization: request.headers.authorization,
-          sessions: services.sessions,
-          apiKeys: services.apiKeys,
-        })
-        const wallet = await checkAccess({ principal, access: services.access, scope: 'ai' })
-        return { principal, wallet }
+      // One request, one point per limit (a stream too); the `RateLimit-*` headers go out on
+      // refusals and successes alike, also before a stream's first byte.
+      async function caller(request: FastifyRequest, reply: FastifyReply) {
+        const counted: RateLimitStatus[] = []
+        try {
+          // Before the credentials are read, so guessing them is limited too.
+          await services.requestLimits.consumeIp(request.ip, counted)
+          const principal = await authenticateBearer({
+            authorization: request.headers.authorization,
+            sessions: services.sessions,
+            apiKeys: services.apiKeys,
+          })
+          getRequestScope(request).bindLog({
+            wallet: principal.walletAddress,
+            ...(principal.kind === 'apiKey' && principal.pass
+              ? { passTokenId: String(principal.pass.tokenId) }
+              : {}),
+          })
+          const wallet = await checkAccess({ principal, access: services.access, scope: 'ai' })
+          await services.requestLimits.consumeCaller({ principal, roles: wallet.roles }, counted)
+          return { principal, wallet }
+        } finally {
+          const headers = getRateLimitHeaders(counted)
+          if (headers) reply.headers(headers)
+        }
       }
 
-      v1.get('/models', async (request) => {
-        const { wallet } = await caller(request)
+      v1.get('/models', async (request, reply) => {
+        const { wallet } = await caller(request, reply)
         const created = Math.floor(Date.now() / 1000)
         return {
           object: 'list',
@@ -83,7 +104,7 @@ export async function registerOpenAIRoutes(
       })
 
       v1.post('/chat/completions', async (request, reply) => {
-        const { principal, wallet } = await caller(request)
+        const { principal, wallet } = await caller(request, reply)
         const parsed = chatCompletionBody.safeParse(request.body)
         if (!parsed.success)
           throw new InvalidInputError('The request body is not a valid chat completion request.', {
@@ -121,9 +142,10 @@ export async function registerOpenAIRoutes(
               maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
               temperature: body.temperature ?? undefined,
               stream: body.stream === true,
+              scope: getRequestScope(request),
             }),
         })
-        if (body.stream) return streamCompletion(request, reply, body, started)
+        if (body.stream) return streamCompletion(request, reply, body, started, services.metrics)
         const result = started.result ?? (await getCompletionResult(started.generation))
         reply.header('x-accesspoint-request-id', result.requestId)
         reply.header('x-accesspoint-cost-micro-usd', result.costMicroUsd.toString())
@@ -148,6 +170,15 @@ export async function registerOpenAIRoutes(
   )
 }
 
+// Set on the reply by `caller`; a hijacked reply sends only what `writeHead` is given.
+function rateLimitHeadersOf(reply: FastifyReply): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(reply.getHeaders()).flatMap(([name, value]) =>
+      name.startsWith('ratelimit-') && value !== undefined ? [[name, String(value)]] : [],
+    ),
+  )
+}
+
 function headerOf(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name]
   const first = Array.isArray(value) ? value[0] : value
@@ -163,6 +194,7 @@ async function streamCompletion(
   started:
     | { generation: Generation; result?: undefined }
     | { result: CompletionResult; generation?: undefined },
+  metrics: Pick<Metrics, 'sseStreamsActive'>,
 ): Promise<FastifyReply> {
   const created = Math.floor(Date.now() / 1000)
   const requestId = started.generation?.requestId ?? started.result?.requestId ?? ''
@@ -178,10 +210,18 @@ async function streamCompletion(
     connection: 'keep-alive',
     'x-request-id': request.id,
     'x-accesspoint-request-id': requestId,
+    // Hijacked, so Fastify's onSend hook never sees these headers. They go out before the
+    // provider has answered: the overhead is the admission (auth, roles, hold) up to this byte.
+    'x-accesspoint-overhead-ms': String(getRequestScope(request).overheadMs(reply.elapsedTime)),
+    ...rateLimitHeadersOf(reply),
   })
+  metrics.sseStreamsActive.inc()
   // The client leaving stops our writing, not the generation: what it generates is billed.
   const gone = new AbortController()
-  raw.once('close', () => gone.abort())
+  raw.once('close', () => {
+    gone.abort()
+    metrics.sseStreamsActive.dec()
+  })
   const write = (text: string) => {
     if (!gone.signal.aborted) raw.write(text)
   }

@@ -33,6 +33,13 @@ function readStream(
         },
         onComplete: () => resolve({ events }),
         onError: (error: unknown) => resolve({ events, error }),
+        // An error before the first event arrives as a failed connection the link would retry.
+        onConnectionStateChange(state: { state: string; error: unknown }) {
+          if (state.state === 'connecting' && state.error) {
+            resolve({ events, error: state.error })
+            subscription.unsubscribe()
+          }
+        },
       })
   })
 }
@@ -118,6 +125,54 @@ describe.each(databaseKinds)('the metered AI API on the %s database', (kind) => 
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ status: 'CHARGED', chargeMicroUsd: done.costMicroUsd })
     expect(rows[0]?.outputTokens).toBe(done.usage.outputTokens)
+  })
+
+  test('ai.start takes a prompt too long for a URL by POST; ai.stream({ requestId }) reads it', async () => {
+    // 40 KB of conversation: as an SSE GET's URL it would be refused (HTTP 431).
+    const long = [{ role: 'user' as const, content: 'order book '.repeat(4_000) }]
+    const input = {
+      model: 'dev-mini',
+      messages: long,
+      maxTokens: 16,
+      idempotencyKey: `long-${kind}`,
+    }
+    const started = await server.client(token).ai.start.mutate(input)
+    expect(started.result).toBeUndefined()
+    const { events, error } = await readStream(server, token, { requestId: started.requestId })
+    expect(error).toBeUndefined()
+    expect(events[0]?.id).toBe(`${started.requestId}:0`)
+    const done = events.at(-1)?.data
+    if (done?.type !== 'done') throw new Error('the stream should end with done')
+    expect(done.requestId).toBe(started.requestId)
+    expect(done.usage.outputTokens).toBeGreaterThan(0)
+
+    // The same key again is the same request: its stored answer, not a second charge.
+    const again = await server.client(token).ai.start.mutate(input)
+    expect(again).toMatchObject({
+      requestId: started.requestId,
+      result: { costMicroUsd: done.costMicroUsd },
+    })
+    expect(
+      await server.accessPoint.database.prisma.ledgerEntry.count({
+        where: { requestId: started.requestId },
+      }),
+    ).toBe(1)
+  })
+
+  test.each([
+    ['an unknown request id', { requestId: 'req_nope' }],
+    ['a malformed lastEventId', { model: 'dev-mini', messages, lastEventId: 'no-sequence' }],
+  ])('ai.stream with %s is NOT_FOUND, and nothing is started', async (_name, input) => {
+    const ledger = server.accessPoint.database.prisma.ledgerEntry
+    const before = await ledger.count()
+    const { events, error } = await readStream(server, token, input)
+    expect(events).toEqual([])
+    expect(error).toMatchObject({ data: { accessPointCode: 'NOT_FOUND' } })
+    // Errors inside a stream read like the others: one sentence, no docs/version lines.
+    expect((error as Error).message).toBe(
+      'That generation cannot be resumed here any more. Send the request again.',
+    )
+    expect(await ledger.count()).toBe(before)
   })
 
   test('a repeated Idempotency-Key returns the first result and charges once', async () => {
@@ -214,7 +269,7 @@ describe.each(databaseKinds)('the metered AI API on the %s database', (kind) => 
     const owner = devAccount(2).address.toLowerCase()
     await prisma.pass.updateMany({
       where: { ownerAddress: owner },
-      data: { debtMicroUsd: 1_250_000n, suspendedAt: new Date() },
+      data: { debtMicroUsd: 6_250_000n, suspendedAt: new Date() },
     })
     const error = await expectError(
       server.client(poor).ai.complete.mutate({ model: 'dev-mini', messages }),

@@ -41,6 +41,7 @@ function start(ctx: AiContext, input: ChatInput, stream: boolean) {
         requestId,
         ...input,
         stream,
+        scope: ctx.scope,
       }),
   })
 }
@@ -79,20 +80,47 @@ export const aiRouter = router({
   }),
 
   /**
+   * Starts a streamed answer from a POST, for inputs too long for the SSE request's URL (servers
+   * and proxies refuse request heads over ~16 KiB): read it with `ai.stream({ requestId })`.
+   * The same idempotency key makes it the same request as through `ai.stream`; a retry of a
+   * finished one returns its stored `result` instead.
+   */
+  start: aiProcedure.input(chatInputSchema).mutation(async ({ ctx, input }) => {
+    const started = await start(ctx, input, true)
+    return started.result
+      ? { requestId: started.result.requestId, result: started.result }
+      : { requestId: started.generation.requestId, result: undefined }
+  }),
+
+  /**
    * The answer as it is generated, over SSE. Every event is tracked with `<requestId>:<seq>`; a
    * client that reconnects with `lastEventId` resumes the same generation, which is neither run
    * nor charged again. The final event carries the usage and the charged cost.
    */
   stream: aiProcedure
-    .input(chatInputSchema.extend({ lastEventId: z.string().max(200).optional() }))
+    .input(
+      z.union([
+        chatInputSchema.extend({ lastEventId: z.string().max(200).optional() }),
+        // A generation started with `ai.start`, read from its beginning (or `lastEventId`).
+        z.object({
+          requestId: z.string().min(1).max(200),
+          lastEventId: z.string().max(200).optional(),
+        }),
+      ]),
+    )
     .subscription(async function* ({ ctx, input, signal }) {
       const { generations } = ctx.services
       const resume = input.lastEventId ? parseEventId(input.lastEventId) : undefined
-      let generation = resume && generations.get(resume.requestId, ctx.principal.walletAddress)
-      if (input.lastEventId && !generation)
-        throw new GenerationNotFoundError(resume?.requestId ?? input.lastEventId)
+      if (input.lastEventId && !resume) throw new GenerationNotFoundError(input.lastEventId)
+      const requestId = resume?.requestId ?? ('requestId' in input ? input.requestId : undefined)
+      let generation =
+        requestId === undefined
+          ? undefined
+          : generations.get(requestId, ctx.principal.walletAddress)
+      if (requestId !== undefined && !generation) throw new GenerationNotFoundError(requestId)
       if (!generation) {
-        const started = await start(ctx, input, true)
+        // Only a new request gets here: with a request id it was found above, or refused.
+        const started = await start(ctx, input as ChatInput, true)
         if (started.result) {
           // A retry of a finished request: its stored answer, in one piece, at no charge.
           const { result } = started

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { getBalance } from '../../billing/getBalance.js'
+import { getSpendHistory, maxSpendHistoryBuckets } from '../../billing/getSpendHistory.js'
 import { listUsage } from '../../billing/listUsage.js'
 import { router } from '../init.js'
 import { authedProcedure } from '../procedures.js'
@@ -8,6 +9,15 @@ export const usageInput = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.number().int().min(1).max(100).default(25),
 })
+
+// Every field has a default, so the input itself may be left out; `prefault` parses `{}` so
+// those defaults apply (`default` would hand `{}` through as it is).
+export const spendHistoryInput = z
+  .object({
+    bucket: z.enum(['hour', 'day']).default('day'),
+    count: z.number().int().min(1).max(maxSpendHistoryBuckets).default(30),
+  })
+  .prefault({})
 
 export const billingRouter = router({
   /**
@@ -35,6 +45,21 @@ export const billingRouter = router({
     .input(usageInput)
     .query(({ ctx, input }) =>
       listUsage({
+        database: ctx.services.database,
+        walletAddress: ctx.principal.walletAddress,
+        ...input,
+      }),
+    ),
+
+  /**
+   * The wallet's charges per UTC hour or day, oldest first, ending with the current bucket;
+   * buckets without charges are there with zeros, ready to chart.
+   */
+  spendHistory: authedProcedure
+    .meta({ scope: 'read' })
+    .input(spendHistoryInput)
+    .query(({ ctx, input }) =>
+      getSpendHistory({
         database: ctx.services.database,
         walletAddress: ctx.principal.walletAddress,
         ...input,
