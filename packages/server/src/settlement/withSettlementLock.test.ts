@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/testDatabase.js'
 import { createDatabase, type Database } from '../db/createDatabase.js'
 import { settlementLockKey, withSettlementLock } from './withSettlementLock.js'
@@ -86,14 +86,20 @@ describe.each(databaseKinds)('%s database', (kind) => {
         while (!locked) await new Promise((resolve) => setTimeout(resolve, 5))
         expect(await withSettlementLock(other, async () => 'other')).toEqual({ ran: false })
         await db.database.prisma.$executeRaw`
-          SELECT pg_terminate_backend(pid) FROM pg_locks
+          SELECT pg_terminate_backend(pid, 5000) FROM pg_locks
           WHERE locktype = 'advisory' AND granted
             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
             AND ((classid::bigint << 32) | objid::bigint) = ${settlementLockKey}`
-        expect(await withSettlementLock(other, async () => 'other')).toEqual({
-          ran: true,
-          value: 'other',
-        })
+        // The backend releases its locks as it exits, a moment after the signal even with the
+        // timeout above (seen in CI), so wait for the lock to come free rather than racing it.
+        await vi.waitFor(
+          async () =>
+            expect(await withSettlementLock(other, async () => 'other')).toEqual({
+              ran: true,
+              value: 'other',
+            }),
+          { timeout: 5_000, interval: 50 },
+        )
         stuck.resolve()
         await orphan
         await crashed.close()
