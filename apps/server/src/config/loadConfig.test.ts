@@ -300,18 +300,30 @@ describe('loadConfig', () => {
       perWallet: undefined,
       perApiKey: undefined,
       perIp: undefined,
+      byRole: undefined,
     })
     expect(
       loadConfig({
         RATE_LIMIT_PER_WALLET: '600/60',
         RATE_LIMIT_PER_API_KEY: '10/1',
         RATE_LIMIT_PER_IP: '5000/3600',
+        RATE_LIMIT_BY_ROLE: 'admin=60000/60,holder=100/1',
       }).rateLimits,
     ).toEqual({
       perWallet: { points: 600, windowSeconds: 60 },
       perApiKey: { points: 10, windowSeconds: 1 },
       perIp: { points: 5000, windowSeconds: 3600 },
+      byRole: {
+        admin: { points: 60000, windowSeconds: 60 },
+        holder: { points: 100, windowSeconds: 1 },
+      },
     })
+  })
+
+  test('RATE_LIMIT_BY_ROLE names only roles that exist', () => {
+    expect(problemsOf({ RATE_LIMIT_BY_ROLE: 'vip=10/1' })).toEqual([
+      'RATE_LIMIT_BY_ROLE names the role "vip", which is not defined: the roles are holder, admin (the defaults; define others in ROLES_FILE).',
+    ])
   })
 
   test.each([
@@ -323,12 +335,55 @@ describe('loadConfig', () => {
     ['RATE_LIMIT_PER_API_KEY', '600/min', 'RATE_LIMIT_PER_API_KEY must be requests/seconds'],
     ['RATE_LIMIT_PER_IP', '0/60', 'RATE_LIMIT_PER_IP needs at least 1 request'],
     ['RATE_LIMIT_PER_IP', '10/0', 'a window of 1 to 86400 s, e.g. RATE_LIMIT_PER_IP=24000/60'],
+    ['RATE_LIMIT_BY_ROLE', 'admin:100/1', 'must be comma-separated role=requests/seconds'],
+    ['RATE_LIMIT_BY_ROLE', 'admin=100/1,', 'must be comma-separated role=requests/seconds'],
+    ['RATE_LIMIT_BY_ROLE', 'admin=0/1', 'needs at least 1 request and a window of 1 to 86400 s'],
   ])('%s=%s is refused with the fix', (name, value, message) => {
     const problems = problemsOf({ [name]: value })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toContain(message)
     // Names with KEY are never echoed (they usually hold secrets); the others show the value.
     if (!name.endsWith('_KEY')) expect(problems[0]).toContain(`(got "${value}")`)
+  })
+
+  test('tracing: off by default, on with an OTLP endpoint, off again with OTEL_SDK_DISABLED', () => {
+    expect(loadConfig({}).tracing).toBeUndefined()
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({
+      url: 'http://collector:4318/v1/traces',
+      serviceName: 'accesspoint',
+    })
+    // The traces endpoint is used as is, and wins over the base one.
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example.com/otlp/v1/traces',
+        OTEL_SERVICE_NAME: 'gateway-eu',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      }).tracing,
+    ).toEqual({ url: 'https://traces.example.com/otlp/v1/traces', serviceName: 'gateway-eu' })
+    expect(
+      loadConfig({
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_SDK_DISABLED: 'true',
+      }).tracing,
+    ).toBeUndefined()
+  })
+
+  test('tracing: a bad endpoint or a gRPC protocol is refused with the fix, endpoints never echoed', () => {
+    const problems = problemsOf({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'grpc://user:hunter2@collector:4317',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    })
+    expect(problems).toHaveLength(3)
+    expect(problems.join('\n')).toContain(
+      'OTEL_EXPORTER_OTLP_ENDPOINT must be the http(s) base URL of an OTLP/HTTP collector',
+    )
+    expect(problems.join('\n')).toContain('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be the full')
+    expect(problems.join('\n')).toContain(
+      'OTEL_EXPORTER_OTLP_PROTOCOL must be http/json or http/protobuf',
+    )
+    expect(problems.join('\n')).not.toContain('hunter2')
   })
 
   test('REDIS_KEY_PREFIX is validated', () => {

@@ -60,6 +60,11 @@ const address = (what: string) =>
     .regex(/^0x[0-9a-fA-F]{40}$/, { error: `must be the 0x address of ${what}.` })
     .transform((value) => value as `0x${string}`)
 
+const otlpProtocol = (name: string) =>
+  z.enum(['http/json', 'http/protobuf'], {
+    error: `must be http/json or http/protobuf: this server exports traces over OTLP/HTTP (as JSON), not gRPC. Point OTEL_EXPORTER_OTLP_ENDPOINT at the collector's HTTP port (usually 4318) and set ${name}=http/json or unset it.`,
+  })
+
 // Anvil account 0: the dev chain grants it BILLING_ROLE. A public test key, dev chain only.
 const devBillingKey = devAccounts[0].privateKey
 
@@ -172,6 +177,30 @@ const envSchema = z.object({
   RATE_LIMIT_PER_WALLET: rateLimit('RATE_LIMIT_PER_WALLET', '12000/60').optional(),
   RATE_LIMIT_PER_API_KEY: rateLimit('RATE_LIMIT_PER_API_KEY', '6000/60').optional(),
   RATE_LIMIT_PER_IP: rateLimit('RATE_LIMIT_PER_IP', '24000/60').optional(),
+  // role=requests/seconds,...: a role's rule replaces the wallet and key defaults.
+  RATE_LIMIT_BY_ROLE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]+=\d{1,9}\/\d{1,6}(,[A-Za-z0-9_.:-]+=\d{1,9}\/\d{1,6})*$/, {
+      error:
+        'must be comma-separated role=requests/seconds, e.g. RATE_LIMIT_BY_ROLE=admin=60000/60,partner=100/1.',
+    })
+    .transform((value) =>
+      Object.fromEntries(
+        value.split(',').map((entry) => {
+          const [role = '', rule = ''] = entry.split('=')
+          const [points = 0, windowSeconds = 0] = rule.split('/').map(Number)
+          return [role, { points, windowSeconds }]
+        }),
+      ),
+    )
+    .refine(
+      (rules) =>
+        Object.values(rules).every(
+          (rule) => rule.points >= 1 && rule.windowSeconds >= 1 && rule.windowSeconds <= 86_400,
+        ),
+      { error: 'needs at least 1 request and a window of 1 to 86400 s for every role.' },
+    )
+    .optional(),
   DEV_CHAIN_PORT: integer(0, 65_535, 'e.g. DEV_CHAIN_PORT=8545.').default(8545),
   OPENAI_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -234,6 +263,27 @@ const envSchema = z.object({
     })
     .transform((value) => BigInt(value))
     .optional(),
+  // OpenTelemetry tracing, on when an endpoint is set. The exporter reads the other standard
+  // variables itself (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, OTEL_TRACES_SAMPLER, OTEL_BSP_*, ...).
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({
+      protocol: /^https?$/,
+      error:
+        'must be the http(s) base URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (traces go to /v1/traces). Unset it to turn tracing off.',
+    })
+    .optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z
+    .url({
+      protocol: /^https?$/,
+      error:
+        'must be the full http(s) URL traces are posted to, e.g. http://127.0.0.1:4318/v1/traces. Unset it to use OTEL_EXPORTER_OTLP_ENDPOINT.',
+    })
+    .optional(),
+  // Traces go out as OTLP/HTTP JSON, which every OTLP/HTTP endpoint takes; gRPC is another port.
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol('OTEL_EXPORTER_OTLP_PROTOCOL').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL').optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('accesspoint'),
+  OTEL_SDK_DISABLED: flag('Set OTEL_SDK_DISABLED=true to turn tracing off.').default(false),
 })
 
 export type ServerConfig = {
@@ -298,8 +348,22 @@ export type ServerConfig = {
     perWallet: { points: number; windowSeconds: number } | undefined
     perApiKey: { points: number; windowSeconds: number } | undefined
     perIp: { points: number; windowSeconds: number } | undefined
+    /** Role name → its rule, replacing perWallet and perApiKey for wallets with the role. */
+    byRole: Record<string, { points: number; windowSeconds: number }> | undefined
   }
   shutdownTimeoutMs: number
+  /**
+   * OpenTelemetry tracing, exported over OTLP/HTTP; undefined (no endpoint, or
+   * OTEL_SDK_DISABLED=true): off, and the server's spans cost next to nothing.
+   */
+  tracing:
+    | {
+        /** Where spans are posted, e.g. `http://127.0.0.1:4318/v1/traces`. */
+        url: string
+        /** `service.name` of the spans' resource (OTEL_SERVICE_NAME). */
+        serviceName: string
+      }
+    | undefined
   /** Daily on-chain settlement of the charges (see README "Settlement"). */
   settlement: {
     /** Charges captured longer ago than this are settled. */
@@ -338,7 +402,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment')
         // Never echo values that may carry credentials (a database URL holds its password).
-        const secret = /URL|KEY|SECRET|TOKEN|PASSWORD/.test(name)
+        const secret = /URL|KEY|SECRET|TOKEN|PASSWORD|ENDPOINT/.test(name)
         const got = typeof defined[name] === 'string' && !secret ? ` (got "${defined[name]}")` : ''
         return `${name} ${issue.message}${got}`
       }),
@@ -369,6 +433,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
       : []),
   ]
   const roles = e.ROLES_FILE ? readRoles(e.ROLES_FILE, chainProblems) : undefined
+  // A rule for a role nobody can have is a typo that would silently leave the default in force.
+  const roleNames = roles ? Object.keys(roles) : ['holder', 'admin']
+  for (const role of Object.keys(e.RATE_LIMIT_BY_ROLE ?? {}))
+    if (!roleNames.includes(role))
+      chainProblems.push(
+        `RATE_LIMIT_BY_ROLE names the role "${role}", which is not defined: the roles are ${roleNames.join(', ')}${roles ? ' (ROLES_FILE)' : ' (the defaults; define others in ROLES_FILE)'}.`,
+      )
   if (chainProblems.length) throw new ConfigError(chainProblems)
   const [firstChainId = 31337] = e.CHAIN_IDS
   const database: ServerConfig['database'] = e.DATABASE_URL
@@ -382,6 +453,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
         },
       }
     : { kind: 'embedded', dataDir: join(e.DATA_DIR, 'pglite') }
+  const traces = tracesUrl(e)
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
@@ -417,6 +489,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
       perWallet: e.RATE_LIMIT_PER_WALLET,
       perApiKey: e.RATE_LIMIT_PER_API_KEY,
       perIp: e.RATE_LIMIT_PER_IP,
+      byRole: e.RATE_LIMIT_BY_ROLE,
     },
     ai: {
       openaiApiKey: e.OPENAI_API_KEY,
@@ -440,6 +513,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
       defaultMaxTokens: e.DEFAULT_MAX_TOKENS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    tracing: traces ? { url: traces, serviceName: e.OTEL_SERVICE_NAME } : undefined,
     settlement: {
       delayMs: e.SETTLEMENT_DELAY,
       intervalMs: e.SETTLEMENT_INTERVAL ?? durationUnits.h,
@@ -449,6 +523,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
       fromBlock: e.SETTLEMENT_FROM_BLOCK,
     },
   }
+}
+
+// As the OTLP exporter specification resolves them: the traces endpoint as is, else the base
+// endpoint plus `v1/traces`.
+function tracesUrl(e: z.infer<typeof envSchema>): string | undefined {
+  if (e.OTEL_SDK_DISABLED) return undefined
+  if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+  const base = e.OTEL_EXPORTER_OTLP_ENDPOINT
+  return base && `${base.endsWith('/') ? base : `${base}/`}v1/traces`
 }
 
 // Read at start-up so a bad file stops the server with the file's problems, not a request later.

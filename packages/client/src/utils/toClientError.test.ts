@@ -55,6 +55,32 @@ test('Retry-After is read from the response', () => {
   expect((error as RateLimitedError).retryAfterMs).toBe(3000)
 })
 
+test('a stream’s refusal (a 200 without Retry-After) carries the wait in its data', () => {
+  const error = toClientError({
+    url,
+    error: serverError(
+      { accessPointCode: 'RATE_LIMITED', httpStatus: 429, retryAfterSeconds: 2 },
+      { status: 200 },
+    ),
+  })
+  expect(error).toBeInstanceOf(RateLimitedError)
+  expect((error as RateLimitedError).retryAfterMs).toBe(2000)
+  // The header wins where both exist; nonsense in the data is ignored.
+  const both = toClientError({
+    url,
+    error: serverError(
+      { accessPointCode: 'RATE_LIMITED', httpStatus: 429, retryAfterSeconds: 9 },
+      { status: 429, headers: { 'retry-after': '3' } },
+    ),
+  })
+  expect((both as RateLimitedError).retryAfterMs).toBe(3000)
+  const junk = toClientError({
+    url,
+    error: serverError({ accessPointCode: 'RATE_LIMITED', retryAfterSeconds: '5' }),
+  })
+  expect((junk as RateLimitedError).retryAfterMs).toBeUndefined()
+})
+
 test('codes without a subclass stay generic AccessPointErrors', () => {
   const error = toClientError({
     url,

@@ -57,7 +57,12 @@ const codeByStatus: Record<number, ErrorCode> = {
 }
 
 type ResponseLike = { status: number; headers: { get(name: string): string | null } }
-type ErrorData = { accessPointCode?: unknown; httpStatus?: unknown; details?: unknown }
+type ErrorData = {
+  accessPointCode?: unknown
+  httpStatus?: unknown
+  details?: unknown
+  retryAfterSeconds?: unknown
+}
 
 /** Turns what a tRPC call threw into this package's typed errors. */
 export function toClientError({ error, url }: ToClientErrorParameters): ToClientErrorReturnType {
@@ -74,7 +79,12 @@ export function toClientError({ error, url }: ToClientErrorParameters): ToClient
     message: error.message,
     status,
     details: typeof data?.details === 'string' ? data.details : undefined,
-    retryAfterMs: parseRetryAfter({ value: response?.headers.get('retry-after') }),
+    // Streams carry the wait in the error (their refusal follows a 200, which has no header).
+    retryAfterMs:
+      parseRetryAfter({ value: response?.headers.get('retry-after') }) ??
+      (typeof data?.retryAfterSeconds === 'number' && data.retryAfterSeconds >= 0
+        ? data.retryAfterSeconds * 1000
+        : undefined),
     requestId: response?.headers.get('x-request-id') ?? undefined,
     cause: error,
   }

@@ -4,7 +4,8 @@ import { expectError } from '../../test/expectError.js'
 import { devAccount, signInAs } from '../../test/signInAs.js'
 import { createTestRedisPrefix } from '../../test/testRedis.js'
 
-const perMinute = (points: number) => ({ points, windowSeconds: 60 })
+// Buckets refill a token every hour / points: no test here runs long enough to see one back.
+const perHour = (points: number) => ({ points, windowSeconds: 3_600 })
 
 const get = (url: string, token?: string) =>
   fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
@@ -14,7 +15,7 @@ function expectHeaders(response: Response, limit: number, remaining: number) {
   expect(response.headers.get('ratelimit-remaining')).toBe(String(remaining))
   const reset = Number(response.headers.get('ratelimit-reset'))
   expect(reset).toBeGreaterThanOrEqual(1)
-  expect(reset).toBeLessThanOrEqual(60)
+  expect(reset).toBeLessThanOrEqual(3_600)
 }
 
 async function expectLimited(response: Response, limit: number) {
@@ -29,10 +30,10 @@ describe('request rate limits over HTTP', () => {
   beforeAll(async () => {
     server = await createTestServer('embedded', {
       rateLimits: {
-        perIp: perMinute(1_000),
-        perWallet: perMinute(6),
-        perApiKey: perMinute(2),
-        byRole: { admin: perMinute(9) },
+        perIp: perHour(1_000),
+        perWallet: perHour(6),
+        perApiKey: perHour(2),
+        byRole: { admin: perHour(9) },
       },
     })
   })
@@ -77,10 +78,38 @@ describe('request rate limits over HTTP', () => {
     // ... until the wallet's budget, which its keys and sessions share, is spent.
     expect((await get(`${server.url}/v1/models`, token)).status).toBe(200) // wallet 6
     const overWallet = await get(`${server.url}/v1/models`, two.secret)
-    // Refused by the wallet, after this request spent the key's last point: the key, which resets
-    // last, is the tightest now.
-    await expectLimited(overWallet, 2)
+    // Refused by the wallet; a refused request takes nothing, so the key keeps its last token.
+    await expectLimited(overWallet, 6)
     expect((await get(`${server.url}/v1/models`, token)).status).toBe(429)
+  })
+
+  test('tRPC SSE: a stream carries the headers; over the limit it is refused before it opens', async () => {
+    const { token } = await signInAs(server.client(), devAccount(3))
+    const stream = () =>
+      fetch(
+        `${server.url}/trpc/ai.stream?input=${encodeURIComponent(
+          JSON.stringify({
+            json: { model: 'dev-mini', messages: [{ role: 'user', content: 'Hi' }], maxTokens: 5 },
+          }),
+        )}`,
+        { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } },
+      )
+    for (let remaining = 5; remaining >= 0; remaining--) {
+      const response = await stream()
+      expect(response.headers.get('content-type')).toContain('text/event-stream')
+      expectHeaders(response, 6, remaining)
+      await response.body?.cancel()
+    }
+    // tRPC has sent 200 and the event-stream headers before its procedure runs: the refusal is
+    // the stream's error event, which carries the wait itself.
+    const refused = await stream()
+    expectHeaders(refused, 6, 0)
+    const event = (await refused.text()).split('event: serialized-error\ndata: ')[1] ?? ''
+    const { data } = JSON.parse(event.split('\n')[0] ?? '').json
+    expect(data).toMatchObject({ accessPointCode: 'RATE_LIMITED', httpStatus: 429 })
+    expect(data.retryAfterSeconds).toBeGreaterThanOrEqual(1)
+    // One token (an hour / 6), not the whole hour.
+    expect(data.retryAfterSeconds).toBeLessThanOrEqual(600)
   })
 
   test('a role with a higher limit gets it (admin: 9 instead of 6)', async () => {
@@ -109,7 +138,7 @@ describe('request rate limits across two instances on one Redis', () => {
     redis = await createTestRedisPrefix()
     a = await createTestServer('postgres', {
       redis: { url: redis.url, keyPrefix: redis.keyPrefix },
-      rateLimits: { perIp: perMinute(1_000), perWallet: perMinute(5) },
+      rateLimits: { perIp: perHour(1_000), perWallet: perHour(5) },
     })
     b = await a.secondInstance()
   })

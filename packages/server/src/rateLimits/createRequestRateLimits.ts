@@ -1,14 +1,10 @@
 import { InvalidInputError } from '@accesspoint/core'
 import type { Redis } from 'ioredis'
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible'
 import { RateLimitedError } from '../auth/errors.js'
 import type { Principal } from '../auth/types.js'
-import type { RateLimitRule, RateLimitStatus } from './types.js'
+import { createMemoryTokenBuckets } from './createMemoryTokenBuckets.js'
+import { createRedisTokenBuckets } from './createRedisTokenBuckets.js'
+import type { BucketRequest, RateLimitRule, RateLimitStatus } from './types.js'
 
 export type { RateLimitRule, RateLimitStatus } from './types.js'
 
@@ -28,7 +24,7 @@ export type CreateRequestRateLimitsParameters = {
 
 export type RequestRateLimitsStore = {
   /**
-   * Counts are kept in Redis, shared by every instance and exact across them. While Redis is
+   * Buckets are kept in Redis, shared by every instance and exact across them. While Redis is
    * unreachable each instance counts on its own (the same limits, per instance) until it is
    * back: degraded, never unlimited.
    */
@@ -42,8 +38,9 @@ export type RequestRateLimits = {
    */
   consumeIp(ip: string, into: RateLimitStatus[]): Promise<void>
   /**
-   * Counts one request for the caller's wallet and, with an API key, for the key; `roles` (the
-   * wallet's, checked) pick the rule. Appends each limit's status to `into`, also on refusal.
+   * Counts one request for the caller's wallet and, with an API key, for the key (both or
+   * neither); `roles` (the wallet's, checked) pick the rule. Appends each limit's status to
+   * `into`, also on refusal.
    */
   consumeCaller(
     caller: { principal: Principal; roles: readonly string[] },
@@ -64,10 +61,10 @@ export const defaultRequestRateLimits = {
 } as const satisfies Required<Omit<CreateRequestRateLimitsParameters, 'byRole'>>
 
 /**
- * Request rate limits per IP, per wallet and per API key, with per-role rules. Fixed windows (
- * rate-limiter-flexible); with Redis the counters are shared by every instance (one atomic
- * increment per request, so exact across instances) with a per-instance memory limiter as
- * insurance while Redis is down.
+ * Request rate limits per IP, per wallet and per API key, with per-role rules: token buckets
+ * (see {@link RateLimitRule}). With Redis the buckets are shared by every instance and exact
+ * across them (one atomic script call per check), with per-instance buckets as insurance while
+ * Redis is down.
  */
 export function createRequestRateLimits(
   {
@@ -95,33 +92,14 @@ export function createRequestRateLimits(
         { issues: [{ path: `rateLimits.${name}`, message: 'not a positive whole number' }] },
       )
 
-  // One limiter per kind and rule: roles can give different wallets different rules. The
-  // Redis key names the window, not the points, so a wallet whose role changes keeps its count.
-  const limiters = new Map<string, RateLimiterAbstract>()
-  const limiterFor = (kind: string, rule: RateLimitRule): RateLimiterAbstract => {
-    const id = `${kind}:${rule.points}:${rule.windowSeconds}`
-    let limiter = limiters.get(id)
-    if (limiter) return limiter
-    const keyPrefix = `rl-${kind}-${rule.windowSeconds}s`
-    const memory = new RateLimiterMemory({
-      keyPrefix,
-      points: rule.points,
-      duration: rule.windowSeconds,
-    })
-    limiter = redis
-      ? new RateLimiterRedis({
-          storeClient: redis.client,
-          keyPrefix: `${redis.keyPrefix}${keyPrefix}`,
-          points: rule.points,
-          duration: rule.windowSeconds,
-          // Redis down: count in memory at once rather than wait for it.
-          rejectIfRedisNotReady: true,
-          insuranceLimiter: memory,
-        })
-      : memory
-    limiters.set(id, limiter)
-    return limiter
-  }
+  const memory = createMemoryTokenBuckets()
+  const buckets = redis
+    ? createRedisTokenBuckets({
+        client: redis.client,
+        keyPrefix: redis.keyPrefix,
+        fallback: memory,
+      })
+    : memory
 
   // The highest rate (points per second) among the wallet's roles that have a rule.
   const ruleFor = (roles: readonly string[]): RateLimitRule | undefined => {
@@ -134,48 +112,57 @@ export function createRequestRateLimits(
     return best
   }
 
-  async function consume(
-    kind: string,
-    rule: RateLimitRule,
-    key: string,
+  async function take(
+    requests: readonly (BucketRequest & { what: string })[],
     into: RateLimitStatus[],
-    what: string,
   ) {
-    const status = (result: RateLimiterRes): RateLimitStatus => ({
-      limit: rule.points,
-      remaining: Math.max(0, result.remainingPoints),
-      resetSeconds: Math.max(1, Math.ceil(result.msBeforeNext / 1000)),
+    const outcomes = await buckets.take(requests)
+    let refused: (typeof requests)[number] | undefined
+    let retryAfterMs = 0
+    outcomes.forEach((outcome, index) => {
+      const request = requests[index] as (typeof requests)[number]
+      into.push({
+        limit: request.rule.points,
+        remaining: outcome.remaining,
+        resetSeconds: Math.max(1, Math.ceil(outcome.resetMs / 1000)),
+      })
+      if (!outcome.allowed) {
+        refused ??= request
+        retryAfterMs = Math.max(retryAfterMs, outcome.retryAfterMs)
+      }
     })
-    try {
-      into.push(status(await limiterFor(kind, rule).consume(key)))
-    } catch (result) {
-      if (!(result instanceof RateLimiterRes)) throw result
-      into.push(status(result))
-      // Until every limit this request used up has reset: retrying sooner would only be refused
-      // by another one (a key spent by this very request, say).
-      const retryAfterSeconds = Math.max(
-        ...into.filter((counted) => counted.remaining === 0).map((counted) => counted.resetSeconds),
-      )
+    if (refused)
       throw new RateLimitedError(
-        `Too many requests ${what}: the limit is ${rule.points} per ${rule.windowSeconds} s.`,
-        { retryAfterSeconds },
+        `Too many requests ${refused.what}: the limit is ${refused.rule.points} per ${refused.rule.windowSeconds} s.`,
+        // Retry-After is whole seconds; a bucket refills sooner, so round up, never to 0.
+        { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) },
       )
-    }
   }
 
   return {
-    consumeIp: (ip, into) => consume('ip', perIp, ip, into, 'from this IP address'),
-    async consumeCaller({ principal, roles }, into) {
+    consumeIp: (ip, into) =>
+      take([{ key: `ip:${ip}`, rule: perIp, what: 'from this IP address' }], into),
+    consumeCaller({ principal, roles }, into) {
       const roleRule = ruleFor(roles)
-      // The key first: a bot over its own limit does not use up its wallet's budget.
-      if (principal.kind === 'apiKey')
-        await consume('key', roleRule ?? perApiKey, principal.apiKeyId, into, 'with this API key')
-      await consume(
-        'wallet',
-        roleRule ?? perWallet,
-        principal.walletAddress.toLowerCase(),
+      const wallet = {
+        key: `wallet:${principal.walletAddress.toLowerCase()}`,
+        rule: roleRule ?? perWallet,
+        what: 'for this wallet',
+      }
+      // The key and its wallet are taken together: a bot over its key's limit spends none of
+      // its wallet's budget, and a wallet over its limit spends none of the key's.
+      return take(
+        principal.kind === 'apiKey'
+          ? [
+              {
+                key: `key:${principal.apiKeyId}`,
+                rule: roleRule ?? perApiKey,
+                what: 'with this API key',
+              },
+              wallet,
+            ]
+          : [wallet],
         into,
-        'for this wallet',
       )
     },
   }

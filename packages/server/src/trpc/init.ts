@@ -2,7 +2,11 @@ import { type BaseError, type ErrorCode, errorCodes, isBaseError } from '@access
 import { initTRPC, TRPCError } from '@trpc/server'
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc'
 import superjson from 'superjson'
+import { RateLimitedError } from '../auth/errors.js'
 import type { ApiKeyScope } from '../auth/types.js'
+import { isDatabaseUnavailable } from '../db/isDatabaseUnavailable.js'
+import { DatabaseUnavailableError } from '../errors/DatabaseUnavailableError.js'
+import { ProviderUnavailableError } from '../providers/errors.js'
 import type { Context } from './context.js'
 
 // Our stable codes, by the tRPC code tRPC itself raises (bad input, unknown procedure, ...).
@@ -73,7 +77,10 @@ const t = initTRPC
       client: { reconnectAfterInactivityMs: 30_000 },
     },
     errorFormatter({ shape, error }) {
-      const cause = error.cause
+      // A subscription's errors reach here without passing `publicProcedure` below.
+      const cause = isDatabaseUnavailable(error.cause)
+        ? new DatabaseUnavailableError({ cause: error.cause })
+        : error.cause
       const code: ErrorCode = isBaseError(cause)
         ? cause.code
         : (codeByTrpcCode[error.code] ?? 'INTERNAL')
@@ -90,12 +97,18 @@ const t = initTRPC
             : shape.message,
         data: {
           code: shape.data.code,
-          httpStatus: shape.data.httpStatus,
+          httpStatus: isBaseError(cause) ? cause.status : shape.data.httpStatus,
           path: shape.data.path,
           /** AccessPoint's stable error code (see `errorCodes` in @accesspoint/core). */
           accessPointCode: code,
           // Only explicit details: ones derived from a cause may name hosts or SQL.
           details: isBaseError(cause) ? cause.toJSON().details : undefined,
+          // A stream's refusal arrives as an event after the 200, where no Retry-After header
+          // can go: the wait travels in the error itself.
+          retryAfterSeconds:
+            cause instanceof RateLimitedError || cause instanceof ProviderUnavailableError
+              ? cause.retryAfterSeconds
+              : undefined,
         },
       }
     },
@@ -103,10 +116,14 @@ const t = initTRPC
 
 export const router = t.router
 // tRPC wraps whatever a procedure throws in an INTERNAL_SERVER_ERROR; our errors get their own
-// status back here. tRPC's own errors (bad input, ...) already have the right one.
+// status back here. tRPC's own errors (bad input, ...) already have the right one. A database
+// that does not answer (a session lookup, an idempotency claim) is an outage: 503, not a 500.
 export const publicProcedure = t.procedure.use(async ({ next }) => {
   const result = await next()
-  if (!result.ok && isBaseError(result.error.cause)) throw toTRPCError(result.error.cause)
+  if (result.ok) return result
+  const { cause } = result.error
+  if (isBaseError(cause)) throw toTRPCError(cause)
+  if (isDatabaseUnavailable(cause)) throw toTRPCError(new DatabaseUnavailableError({ cause }))
   return result
 })
 export const createCallerFactory = t.createCallerFactory
