@@ -12,7 +12,8 @@ import {
 import { getChainId } from 'viem/actions'
 import { collectRoleFacts } from './collectRoleFacts.js'
 import { type ChainWatcher, createChainWatcher } from './createChainWatcher.js'
-import { createFactCache } from './createFactCache.js'
+import { type CachedFact, createFactCache } from './createFactCache.js'
+import type { SharedFactStore } from './createSharedFactStore.js'
 import { decodeInvalidationLogs } from './decodeInvalidationLogs.js'
 import { describeRpcError } from './describeRpcError.js'
 import { ChainUnavailableError } from './errors.js'
@@ -71,13 +72,22 @@ export type CreateAccessResolverParameters = {
   timeoutMs?: number | undefined
   /** Most (chain, address) entries cached. Default 10 000. */
   maxEntries?: number | undefined
+  /** Most bytes of facts cached (estimated; a wallet with many passes weighs more). Default 32 MiB. */
+  maxBytes?: number | undefined
+  /**
+   * The second tier (Redis): facts any instance read, checked before the chain. Its entries are
+   * dropped with this instance's on every invalidation.
+   */
+  shared?: SharedFactStore | undefined
   /** Defaults to `console` for warnings and errors. */
   logger?: AccessLogger | undefined
 }
 
 export type AccessResolverStats = {
-  /** Facts served from the cache. */
+  /** Facts served from the in-process cache. */
   hits: number
+  /** Facts served from the shared (Redis) tier: another instance had read them. */
+  sharedHits: number
   /** Facts that had to be read from the chain. */
   misses: number
   /** Calls that joined a read already in progress for the same address. */
@@ -100,6 +110,11 @@ export type AccessResolver = {
   getAccess(address: string): Promise<Access>
   /** Forgets everything cached about `address` on every chain and notifies listeners. */
   invalidate(address: string): void
+  /**
+   * Empties the in-process cache, e.g. after missing other instances' invalidations while
+   * Redis was away. The shared tier voids itself in that case (see createSharedFactStore).
+   */
+  forgetAll(): void
   /**
    * Called with each address whose on-chain facts changed (or were invalidated by hand), so that
    * caches keyed to a wallet elsewhere can be dropped. Returns the unsubscribe function.
@@ -130,6 +145,7 @@ const defaults = {
   pollingIntervalMs: 1_000,
   timeoutMs: 2_500,
   maxEntries: 10_000,
+  maxBytes: 32 * 1024 * 1024,
   // One log line per problem per minute is enough to notice it without flooding during an outage.
   logIntervalMs: 60_000,
 }
@@ -153,16 +169,19 @@ export function createAccessResolver(
     pollingIntervalMs = defaults.pollingIntervalMs,
     timeoutMs = defaults.timeoutMs,
     maxEntries = defaults.maxEntries,
+    maxBytes = defaults.maxBytes,
+    shared,
     logger = consoleLogger,
   } = parameters
   const ownershipMs = parameters.ttl?.ownershipMs ?? defaults.ownershipMs
   const rolesMs = parameters.ttl?.rolesMs ?? defaults.rolesMs
   validate(parameters)
 
-  const cache = createFactCache({ maxEntries })
+  const cache = createFactCache({ maxEntries, maxBytes })
   const listeners = new Set<(address: Address) => void>()
   const counters = {
     hits: 0,
+    sharedHits: 0,
     misses: 0,
     coalesced: 0,
     reads: 0,
@@ -206,6 +225,9 @@ export function createAccessResolver(
       onReset(reason, blockNumber) {
         // Whatever was read before this block may have changed in blocks never looked at.
         cache.dropChain(chain.chainId)
+        // The shared tier is vouched for by every instance's watcher, so one starting up is no
+        // reason to void it; a rewind, or a gap in what this one saw, is.
+        if (reason !== 'start') shared?.dropChain(chain.chainId)
         logger.debug({ chainId: chain.chainId, reason, blockNumber }, 'access: watcher reset')
       },
       onLogs(logs, range) {
@@ -217,6 +239,7 @@ export function createAccessResolver(
         }
         for (const address of affected.values()) {
           cache.drop(chain.chainId, address)
+          shared?.drop(chain.chainId, address)
           counters.invalidations++
           notify(address)
         }
@@ -338,26 +361,47 @@ export function createAccessResolver(
     }
     counters.hits += values.size
     if (missing.length === 0) return values
-    counters.misses += missing.length
 
     const inflight = (async () => {
-      const fetched = await read(chain, address, missing)
+      // Second tier first: what another instance read is as good as a chain read, and still
+      // answers while the chain does not.
+      const sharedFacts = shared && !closed ? await shared.read(chain.chainId, address) : undefined
+      const fromShared = new Map<string, CachedFact>()
+      const toRead: AccessFact[] = []
+      const now = Date.now()
+      for (const fact of missing) {
+        const stored = sharedFacts?.facts.get(getFactKey(fact))
+        if (stored && stored.expiresAt > now) fromShared.set(getFactKey(fact), stored)
+        else toRead.push(fact)
+      }
+      counters.sharedHits += fromShared.size
+      counters.misses += toRead.length
+      const fetched = toRead.length > 0 ? await read(chain, address, toRead) : new Map()
       // A read that began before an invalidation may have seen the old state: it still answers
       // the calls that were waiting on it, but it is not cached.
       const current = cache.isCurrent(chain.chainId, address, record) && !closed
       for (const fact of missing) {
         const key = getFactKey(fact)
-        const value = fetched.get(key)
-        if (value === undefined) continue
-        values.set(key, value)
-        if (current)
-          record.facts.set(key, {
-            value,
-            expiresAt: startedAt + (fact.type === 'hasRole' ? rolesMs : ownershipMs),
-          })
-        if (fact.type === 'passes' && Array.isArray(value))
-          for (const { tokenId } of value as AccessFactValue<typeof fact>)
+        const cached: CachedFact | undefined =
+          fromShared.get(key) ??
+          (fetched.has(key)
+            ? {
+                value: fetched.get(key) as AccessFactValue,
+                expiresAt: startedAt + (fact.type === 'hasRole' ? rolesMs : ownershipMs),
+              }
+            : undefined)
+        if (cached === undefined) continue
+        values.set(key, cached.value)
+        if (current) record.facts.set(key, cached)
+        if (fact.type === 'passes' && Array.isArray(cached.value))
+          for (const { tokenId } of cached.value as AccessFactValue<typeof fact>)
             cache.setOwner(chain.chainId, fact.contract, tokenId, address)
+      }
+      if (current) {
+        cache.measure(chain.chainId, address, record)
+        // Only what this instance read from the chain is news to the second tier.
+        if (sharedFacts && fetched.size > 0)
+          shared?.write(chain.chainId, address, sharedFacts.generation, record.facts)
       }
       return values
     })()
@@ -405,9 +449,15 @@ export function createAccessResolver(
     },
     invalidate(input) {
       const address = parseAddress(input)
-      for (const chain of chains) cache.drop(chain.chainId, address)
+      for (const chain of chains) {
+        cache.drop(chain.chainId, address)
+        shared?.drop(chain.chainId, address)
+      }
       counters.invalidations++
       notify(address)
+    },
+    forgetAll() {
+      cache.clear()
     },
     onInvalidate(listener) {
       listeners.add(listener)

@@ -44,6 +44,33 @@ test('bounded in entries; an evicted record is no longer current', () => {
   expect(cache.isCurrent(1, alice, first)).toBe(false)
 })
 
+test('bounded in bytes: a wallet holding many passes weighs what it holds', () => {
+  const cache = createFactCache({ maxEntries: 100, maxBytes: 20_000 })
+  const small = cache.record(1, alice)
+  small.facts.set('balance', { value: 1n, expiresAt: Number.MAX_SAFE_INTEGER })
+  cache.measure(1, alice, small)
+  const whale = cache.record(1, bob)
+  whale.facts.set('passes', {
+    value: Array.from({ length: 100 }, (_, index) => ({
+      tokenId: BigInt(index),
+      creditMicroUsd: 1n,
+    })),
+    expiresAt: Number.MAX_SAFE_INTEGER,
+  })
+  // ~15 kB with its passes: alice's record still fits beside it, and both stay current.
+  cache.measure(1, bob, whale)
+  expect(cache.isCurrent(1, bob, whale)).toBe(true)
+  expect(cache.isCurrent(1, alice, small)).toBe(true)
+  // Another whale does not fit beside the first: the least recently used goes.
+  const carol = '0x00000000000000000000000000000000000000c0'
+  const second = cache.record(1, carol)
+  for (const [key, fact] of whale.facts) second.facts.set(key, fact)
+  cache.measure(1, carol, second)
+  expect(cache.isCurrent(1, carol, second)).toBe(true)
+  expect(cache.isCurrent(1, alice, small)).toBe(false)
+  expect(cache.isCurrent(1, bob, whale)).toBe(false)
+})
+
 test('remembers pass owners', () => {
   const cache = createFactCache({ maxEntries: 10 })
   cache.setOwner(1, pass, 5n, alice)

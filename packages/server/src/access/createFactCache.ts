@@ -19,11 +19,18 @@ export type FactRecord = {
 export type CreateFactCacheParameters = {
   /** Most (chain, address) records kept; the least recently used go first. */
   maxEntries: number
+  /** Most bytes of records kept, as estimated by `measure`. Default: no bound but entries. */
+  maxBytes?: number | undefined
 }
 
 export type FactCache = {
   /** The current record for the address on the chain, created empty if there is none. */
   record(chainId: number, address: Address): FactRecord
+  /**
+   * Re-weighs a current record after facts were added to it (a record starts empty), so the
+   * byte bound sees what it holds; may evict others, or the record itself if it alone is too big.
+   */
+  measure(chainId: number, address: Address, record: FactRecord): void
   /** Whether `record` is still current: not invalidated, dropped or evicted since it was taken. */
   isCurrent(chainId: number, address: Address, record: FactRecord): boolean
   /** Forgets the address on the chain; returns whether anything was cached. */
@@ -49,8 +56,12 @@ export type CreateFactCacheErrorType = never
  */
 export function createFactCache({
   maxEntries,
+  maxBytes,
 }: CreateFactCacheParameters): CreateFactCacheReturnType {
-  const records = new LRUCache<string, FactRecord>({ max: maxEntries })
+  const records = new LRUCache<string, FactRecord>({
+    max: maxEntries,
+    ...(maxBytes ? { maxSize: maxBytes, sizeCalculation: recordBytes } : {}),
+  })
   // Holders often have a few passes; sized so the index outlives the records it serves.
   const owners = new LRUCache<string, Address>({ max: maxEntries * 4 })
 
@@ -67,6 +78,14 @@ export function createFactCache({
         records.set(key, record)
       }
       return record
+    },
+    measure(chainId, address, record) {
+      const key = recordKey(chainId, address)
+      if (!maxBytes || records.peek(key) !== record) return
+      // lru-cache weighs a value when it is set, and setting the same value again keeps the old
+      // weight: take it out and put it back (the same object, so it stays current).
+      records.delete(key)
+      records.set(key, record)
     },
     isCurrent(chainId, address, record) {
       return records.peek(recordKey(chainId, address)) === record
@@ -95,4 +114,15 @@ export function createFactCache({
       return records.size
     },
   }
+}
+
+// Rough bytes of a record: map entries, keys, and each pass a held list carries (a wallet with
+// thousands of passes is the case the byte bound is for).
+function recordBytes(record: FactRecord): number {
+  let bytes = 200
+  for (const [key, fact] of record.facts) {
+    bytes += 120 + 2 * key.length
+    if (Array.isArray(fact.value)) bytes += 150 * fact.value.length
+  }
+  return bytes
 }

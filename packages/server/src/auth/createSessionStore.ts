@@ -13,8 +13,10 @@ type SessionPrincipal = Extract<Principal, { kind: 'session' }>
 export type CreateSessionStoreParameters = {
   database: Database
   cache?: {
-    /** Sessions kept in memory. */
+    /** Sessions kept in memory. Default 50 000. */
     max?: number | undefined
+    /** Bytes of sessions kept in memory (estimated). Default 32 MiB. */
+    maxBytes?: number | undefined
     /**
      * How long a cached session is trusted before it is read again. Revocations on this instance
      * apply at once; this bounds how late another instance without shared invalidation notices.
@@ -58,22 +60,35 @@ export type SessionStore = {
 
 export type CreateSessionStoreReturnType = SessionStore
 
-// A cached miss: bursts of requests with a dead token cost one database read, not one each.
-type CacheEntry =
-  | SessionPrincipal
-  | { kind: 'missing'; error: UnauthenticatedError | SessionExpiredError }
+// Refusals are cached too, so bursts of requests with a dead token cost one database read, not
+// one each; apart from the sessions, so a flood of made-up tokens cannot push real sessions out,
+// and as a word rather than an Error (whose stack would make each entry kilobytes).
+type Refusal = 'unknown' | 'revoked'
+
+const refusalErrors = {
+  unknown: () => new UnauthenticatedError('Unknown session token. Sign in.'),
+  revoked: () => new SessionExpiredError('This session was signed out.'),
+} as const
+
+// Ids, a 42-character address and a Date, with their object overhead.
+const sessionBytes = (session: SessionPrincipal) => 200 + 2 * (session.sessionId.length + 42)
 
 /** Sessions in the database, fronted by an in-process LRU keyed by the token's hash. */
 export function createSessionStore({
   database,
-  cache: { max = 50_000, ttlMs = 30_000 } = {},
+  cache: { max = 50_000, maxBytes = 32 * 1024 * 1024, ttlMs = 30_000 } = {},
 }: CreateSessionStoreParameters): CreateSessionStoreReturnType {
-  const cache = new LRUCache<string, CacheEntry>({ max, ttl: ttlMs })
+  const cache = new LRUCache<string, SessionPrincipal>({
+    max,
+    maxSize: maxBytes,
+    sizeCalculation: sessionBytes,
+    ttl: ttlMs,
+  })
+  const refusals = new LRUCache<string, Refusal>({ max: 10_000, ttl: 5_000 })
   const stats = { hits: 0, misses: 0 }
 
   function dropWhere(predicate: (entry: SessionPrincipal) => boolean) {
-    for (const [key, entry] of cache.entries())
-      if (entry.kind === 'session' && predicate(entry)) cache.delete(key)
+    for (const [key, entry] of cache.entries()) if (predicate(entry)) cache.delete(key)
   }
 
   return {
@@ -106,6 +121,11 @@ export function createSessionStore({
         throw new UnauthenticatedError('The bearer token is not an AccessPoint session token.')
       const tokenHash = hashSecret(token)
       let entry = cache.get(tokenHash)
+      const refusal = entry ? undefined : refusals.get(tokenHash)
+      if (refusal) {
+        stats.hits++
+        throw refusalErrors[refusal]()
+      }
       if (entry) stats.hits++
       else {
         stats.misses++
@@ -119,20 +139,20 @@ export function createSessionStore({
             revokedAt: true,
           },
         })
-        entry = !row
-          ? { kind: 'missing', error: new UnauthenticatedError('Unknown session token. Sign in.') }
-          : row.revokedAt
-            ? { kind: 'missing', error: new SessionExpiredError('This session was signed out.') }
-            : {
-                kind: 'session',
-                sessionId: row.id,
-                walletAddress: row.walletAddress as Address,
-                chainId: row.chainId,
-                expiresAt: row.expiresAt,
-              }
-        cache.set(tokenHash, entry, entry.kind === 'missing' ? { ttl: 5_000 } : {})
+        if (!row || row.revokedAt) {
+          const refused: Refusal = row ? 'revoked' : 'unknown'
+          refusals.set(tokenHash, refused)
+          throw refusalErrors[refused]()
+        }
+        entry = {
+          kind: 'session',
+          sessionId: row.id,
+          walletAddress: row.walletAddress as Address,
+          chainId: row.chainId,
+          expiresAt: row.expiresAt,
+        }
+        cache.set(tokenHash, entry)
       }
-      if (entry.kind === 'missing') throw entry.error
       if (entry.expiresAt.getTime() <= Date.now()) {
         cache.delete(tokenHash)
         throw new SessionExpiredError()
@@ -170,6 +190,7 @@ export function createSessionStore({
 
     forgetAll() {
       cache.clear()
+      refusals.clear()
     },
 
     stats: () => ({ ...stats }),

@@ -54,12 +54,29 @@ export type ApiKeyStore = {
 
 export type CreateApiKeyStoreParameters = {
   database: Database
-  cache?: { max?: number | undefined; ttlMs?: number | undefined }
+  cache?: {
+    /** Keys kept in memory. Default 50 000. */
+    max?: number | undefined
+    /** Bytes of keys kept in memory (estimated). Default 32 MiB. */
+    maxBytes?: number | undefined
+    ttlMs?: number | undefined
+  }
 }
 
 export type CreateApiKeyStoreReturnType = ApiKeyStore
 
-type CacheEntry = ApiKeyPrincipal | { kind: 'missing'; error: InvalidApiKeyError }
+// Refusals are cached apart from the keys (a flood of made-up keys cannot push real ones out)
+// and as a word, not an Error with its stack: see createSessionStore.
+type Refusal = 'unknown' | 'revoked'
+
+const refusalMessages = {
+  unknown: 'Unknown API key.',
+  revoked: 'This API key has been revoked.',
+} as const
+
+// Ids, a 42-character address, scopes and the pass, with their object overhead.
+const keyBytes = (key: ApiKeyPrincipal) =>
+  300 + 2 * (key.apiKeyId.length + 42 + key.scopes.join().length) + (key.pass ? 200 : 0)
 
 const infoSelect = {
   id: true,
@@ -112,14 +129,19 @@ function toInfo(row: InfoRow): ApiKeyInfo {
 /** API keys in the database (hash only), fronted by an in-process LRU keyed by the hash. */
 export function createApiKeyStore({
   database,
-  cache: { max = 50_000, ttlMs = 30_000 } = {},
+  cache: { max = 50_000, maxBytes = 32 * 1024 * 1024, ttlMs = 30_000 } = {},
 }: CreateApiKeyStoreParameters): CreateApiKeyStoreReturnType {
-  const cache = new LRUCache<string, CacheEntry>({ max, ttl: ttlMs })
+  const cache = new LRUCache<string, ApiKeyPrincipal>({
+    max,
+    maxSize: maxBytes,
+    sizeCalculation: keyBytes,
+    ttl: ttlMs,
+  })
+  const refusals = new LRUCache<string, Refusal>({ max: 10_000, ttl: 5_000 })
   const stats = { hits: 0, misses: 0 }
 
   function dropWhere(predicate: (entry: ApiKeyPrincipal) => boolean) {
-    for (const [key, entry] of cache.entries())
-      if (entry.kind === 'apiKey' && predicate(entry)) cache.delete(key)
+    for (const [key, entry] of cache.entries()) if (predicate(entry)) cache.delete(key)
   }
 
   return {
@@ -172,6 +194,11 @@ export function createApiKeyStore({
         throw new InvalidApiKeyError('The API key is malformed: it should start with ap_live_.')
       const keyHash = hashSecret(secret)
       let entry = cache.get(keyHash)
+      const refusal = entry ? undefined : refusals.get(keyHash)
+      if (refusal) {
+        stats.hits++
+        throw new InvalidApiKeyError(refusalMessages[refusal])
+      }
       if (entry) stats.hits++
       else {
         stats.misses++
@@ -186,21 +213,21 @@ export function createApiKeyStore({
             pass: { select: { chainId: true, contractAddress: true, tokenId: true } },
           },
         })
-        entry = !row
-          ? { kind: 'missing', error: new InvalidApiKeyError('Unknown API key.') }
-          : row.revokedAt
-            ? { kind: 'missing', error: new InvalidApiKeyError('This API key has been revoked.') }
-            : {
-                kind: 'apiKey',
-                apiKeyId: row.id,
-                walletAddress: row.walletAddress as Address,
-                scopes: row.scopes as ApiKeyScope[],
-                pass: row.pass && toPassRef(row.pass),
-                expiresAt: row.expiresAt,
-              }
-        cache.set(keyHash, entry, entry.kind === 'missing' ? { ttl: 5_000 } : {})
+        if (!row || row.revokedAt) {
+          const refused: Refusal = row ? 'revoked' : 'unknown'
+          refusals.set(keyHash, refused)
+          throw new InvalidApiKeyError(refusalMessages[refused])
+        }
+        entry = {
+          kind: 'apiKey',
+          apiKeyId: row.id,
+          walletAddress: row.walletAddress as Address,
+          scopes: row.scopes as ApiKeyScope[],
+          pass: row.pass && toPassRef(row.pass),
+          expiresAt: row.expiresAt,
+        }
+        cache.set(keyHash, entry)
       }
-      if (entry.kind === 'missing') throw entry.error
       if (entry.expiresAt && entry.expiresAt.getTime() <= Date.now())
         throw new InvalidApiKeyError('This API key has expired. Create a new one.')
       return entry
@@ -217,6 +244,7 @@ export function createApiKeyStore({
 
     forgetAll() {
       cache.clear()
+      refusals.clear()
     },
 
     stats: () => ({ ...stats }),

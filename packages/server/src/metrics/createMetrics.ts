@@ -118,7 +118,16 @@ export function createMetrics({
         this.set(read())
       },
     })
-  accessGauge('cache_hits', 'On-chain access lookups served from cache.', () => access.stats().hits)
+  accessGauge(
+    'cache_hits',
+    'On-chain access lookups served from the in-process cache.',
+    () => access.stats().hits,
+  )
+  accessGauge(
+    'cache_shared_hits',
+    'On-chain access lookups served from the shared (Redis) tier: another instance had read them.',
+    () => access.stats().sharedHits,
+  )
   accessGauge(
     'cache_misses',
     'On-chain access lookups that read the chain.',

@@ -59,9 +59,11 @@ export function shareInvalidations({
         }
         break
       case 'resync':
-        // Revocations published while this instance was cut off were missed: read again.
+        // Revocations and access changes published while this instance was cut off were
+        // missed: read again.
         sessions.forgetAll()
         apiKeys.forgetAll()
+        access.forgetAll()
         break
     }
   })
