@@ -11,6 +11,7 @@ import {
   type CreateAccessResolverParameters,
   createAccessResolver,
 } from './access/createAccessResolver.js'
+import { createSharedFactStore } from './access/createSharedFactStore.js'
 import { defaultRoles } from './access/defaultRoles.js'
 import type { RolesConfig } from './access/types.js'
 import { createGenerationRegistry } from './ai/createGenerationRegistry.js'
@@ -38,6 +39,7 @@ import { registerOpenAIRoutes } from './http/openai/registerOpenAIRoutes.js'
 import { registerHealthRoutes } from './http/registerHealthRoutes.js'
 import { registerObservability } from './http/registerObservability.js'
 import { getRequestId } from './http/requestId.js'
+import { sendClientError } from './http/sendClientError.js'
 import { sendError } from './http/sendError.js'
 import { withRequestSerializer } from './http/withRequestSerializer.js'
 import { createApiKeyStore } from './keys/createApiKeyStore.js'
@@ -68,6 +70,9 @@ import { createRedis, type SharedRedis } from './shared/createRedis.js'
 import { shareInvalidations } from './shared/shareInvalidations.js'
 import { type AppRouter, appRouter } from './trpc/appRouter.js'
 import type { Context, Services } from './trpc/context.js'
+
+// The largest request body (Fastify's default), for tRPC's own body reading too.
+const bodyLimit = 1024 * 1024
 
 export type AccessPointConfig = {
   /** Shown in the discovery document. */
@@ -103,8 +108,9 @@ export type AccessPointConfig = {
    * Request rate limits for authenticated tRPC procedures and `/v1`: per IP (before
    * authentication), per wallet (all its sessions and keys), per API key, and per role (a role's
    * rule replaces the wallet and key defaults; the most generous of a wallet's roles applies).
-   * Defaults: 2400/min per IP, 1200/min per wallet, 600/min per key. With `redis` the counts are
-   * shared by every instance. Sign-in has its own limits (`siwe.rateLimits`).
+   * Token buckets; defaults 24000/min per IP, 12000/min per wallet, 6000/min per key. With
+   * `redis` the buckets are shared by every instance. Sign-in has its own limits
+   * (`siwe.rateLimits`).
    */
   rateLimits?: CreateRequestRateLimitsParameters | undefined
   /** JSON-RPC endpoint per chain: roles and passes are read there, contract wallets verified. */
@@ -230,6 +236,11 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       // Idle keep-alive sockets are closed at once on shutdown; busy ones finish their request.
       forceCloseConnections: 'idle',
       return503OnClosing: true,
+      bodyLimit,
+      // Refusals before routing (bad URL encoding, over-long params, unparsable HTTP) get our
+      // stable codes too, not Fastify's own bodies.
+      frameworkErrors: sendError,
+      clientErrorHandler: sendClientError,
     })
     redis = config.redis && createRedis({ ...config.redis, logger: app.log })
     const services = createServices(config, {
@@ -315,6 +326,9 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       prefix: '/trpc',
       trpcOptions: {
         router: appRouter,
+        // tRPC's multipart/form-data parser streams the raw body past Fastify's bodyLimit; without
+        // this, one unauthenticated upload is buffered whole, however large.
+        maxBodySize: bodyLimit,
         createContext: ({ req }): Context => ({
           requestId: req.id,
           log: req.log,
@@ -493,6 +507,7 @@ function createServices(
     roles,
     passContracts,
     logger: log,
+    shared: redis && createSharedFactStore({ client: redis.client, keyPrefix: redis.keyPrefix }),
     ...config.access,
   })
   const {
