@@ -241,6 +241,9 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       // stable codes too, not Fastify's own bodies.
       frameworkErrors: sendError,
       clientErrorHandler: sendClientError,
+      // A tRPC batch names its procedures in the path (`/trpc/a,b,c?batch=1`): Fastify's default
+      // of 100 characters refuses batches of five or so with a 414 (tRPC's docs say to raise it).
+      routerOptions: { maxParamLength: 5_000 },
     })
     redis = config.redis && createRedis({ ...config.redis, logger: app.log })
     const services = createServices(config, {
