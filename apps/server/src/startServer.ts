@@ -1,6 +1,12 @@
 import { type StartDevChainReturnType, startDevChain } from '@accesspoint/contracts/devChain'
-import { type AccessPoint, type AccessPointConfig, createAccessPoint } from '@accesspoint/server'
+import {
+  type AccessPoint,
+  type AccessPointConfig,
+  createAccessPoint,
+  version,
+} from '@accesspoint/server'
 import type { ServerConfig } from './config/loadConfig.js'
+import { startTracing } from './tracing/startTracing.js'
 
 export type StartServerReturnType = AccessPoint & {
   /** e.g. `http://127.0.0.1:8787` */
@@ -12,7 +18,7 @@ export type StartServerReturnType = AccessPoint & {
 /**
  * Builds the app from a validated config and listens on HOST:PORT. Without RPC_URL it first
  * starts the dev chain (anvil with AccessPass deployed and demo passes minted) and stops it on
- * close.
+ * close. With `config.tracing` it registers the OpenTelemetry SDK and flushes it on close.
  */
 export async function startServer(config: ServerConfig): Promise<StartServerReturnType> {
   const pretty = config.nodeEnv === 'development' && process.stdout.isTTY
@@ -64,6 +70,15 @@ export async function startServer(config: ServerConfig): Promise<StartServerRetu
     accessPoint.app.addHook('onClose', async () => {
       await devChain?.stop()
     })
+    // After createAccessPoint, before the first request: the library looks its tracer up lazily.
+    // Closed last, so spans of the shutdown itself are exported too.
+    const tracing =
+      config.tracing &&
+      startTracing({ ...config.tracing, serviceVersion: version, logger: accessPoint.app.log })
+    if (tracing)
+      accessPoint.app.addHook('onClose', async () => {
+        await tracing.shutdown()
+      })
     try {
       const address = await accessPoint.app.listen({ host: config.host, port: config.port })
       return { ...accessPoint, url: address, devChain }

@@ -69,9 +69,20 @@ function clientFor(url: string, token?: string): TRPCClient<AppRouter> {
 export async function createTestServer(
   kind: TestDatabaseKind,
   overrides: Partial<AccessPointConfig> = {},
+  options: {
+    /**
+     * The URL the instances connect with, given the test database's own URL: a fault test puts
+     * a proxy in between that it can cut (see createTcpProxy.ts).
+     */
+    routeDatabase?: (url: string) => string
+    /** The same for the chain's JSON-RPC URL (see createRpcProxy.ts). */
+    routeRpc?: (url: string) => Promise<string>
+  } = {},
 ): Promise<TestServer> {
   const chain = await startDevChain({ port: 0 })
+  const rpcUrl = (await options.routeRpc?.(chain.rpcUrl)) ?? chain.rpcUrl
   const postgres = kind === 'postgres' ? await createEmptyPostgresDatabase() : undefined
+  const databaseUrl = postgres && (options.routeDatabase?.(postgres.url) ?? postgres.url)
   const instances: AccessPoint[] = []
   const config = (database: AccessPointConfig['database']): AccessPointConfig => ({
     database,
@@ -94,7 +105,7 @@ export async function createTestServer(
       perWallet: { points: 1_000_000, windowSeconds: 60 },
       perApiKey: { points: 1_000_000, windowSeconds: 60 },
     },
-    chains: [{ chainId: chain.chainId, rpcUrl: chain.rpcUrl }],
+    chains: [{ chainId: chain.chainId, rpcUrl }],
     passContracts: [{ chainId: chain.chainId, address: chain.contracts.accessPass }],
     access: { pollingIntervalMs: 100 },
     ...overrides,
@@ -105,7 +116,7 @@ export async function createTestServer(
     return { accessPoint, url: await accessPoint.app.listen({ host: '127.0.0.1', port: 0 }) }
   }
   const first = await start(
-    postgres ? { kind: 'postgres', url: postgres.url, pool: { max: 5 } } : { kind: 'embedded' },
+    databaseUrl ? { kind: 'postgres', url: databaseUrl, pool: { max: 5 } } : { kind: 'embedded' },
   )
   return {
     url: first.url,
@@ -114,8 +125,8 @@ export async function createTestServer(
     client: (token) => clientFor(first.url, token),
     async secondInstance() {
       // In-memory PGlite belongs to one process; instances share state through PostgreSQL.
-      if (!postgres) throw new Error('a second instance needs a shared PostgreSQL database')
-      const second = await start({ kind: 'postgres', url: postgres.url, pool: { max: 5 } })
+      if (!databaseUrl) throw new Error('a second instance needs a shared PostgreSQL database')
+      const second = await start({ kind: 'postgres', url: databaseUrl, pool: { max: 5 } })
       return {
         url: second.url,
         accessPoint: second.accessPoint,

@@ -83,6 +83,8 @@ describe('loadConfig', () => {
     ['SETTLEMENT_CONFIRMATIONS', '0', 'SETTLEMENT_CONFIRMATIONS must be at least 1'],
     ['SETTLEMENT_PRIVATE_KEY', '0x1234', 'SETTLEMENT_PRIVATE_KEY must be a 0x-prefixed 32-byte'],
     ['SETTLEMENT_FROM_BLOCK', '-1', 'SETTLEMENT_FROM_BLOCK must be a block number'],
+    ['HOLD_TTL', '500ms', 'HOLD_TTL must be at least 1s'],
+    ['HOLD_TTL', '2d', 'HOLD_TTL must be at most 1d'],
   ])('%s=%j is refused with a message naming it', (name, value, message) => {
     const problems = problemsOf({ [name]: value })
     expect(problems).toHaveLength(1)
@@ -121,6 +123,7 @@ describe('loadConfig', () => {
       defaultMaxTokens: 1024,
     })
     expect(loadConfig({ MAX_REQUEST_USD: '0.25' }).ai.capMicroUsd).toBe(250_000n)
+    expect(loadConfig({ HOLD_TTL: '30s' }).ai.holdTtlMs).toBe(30_000)
     expect(
       problemsOf({
         OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:11434/v1',

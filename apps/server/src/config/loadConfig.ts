@@ -230,6 +230,10 @@ const envSchema = z.object({
     .transform((value) => parseUsd(value))
     .default(1_000_000n),
   DEFAULT_MAX_TOKENS: integer(1, 128_000, 'e.g. DEFAULT_MAX_TOKENS=1024.').default(1024),
+  // Above the longest request: a hold left by a crashed instance is released once it expires.
+  HOLD_TTL: duration('1d', durationUnits.d, 'e.g. HOLD_TTL=15m (above the longest request).')
+    .refine((ms) => ms >= 1_000, { error: 'must be at least 1s, above the longest request.' })
+    .optional(),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, 'e.g. SHUTDOWN_TIMEOUT_MS=10000.').default(10_000),
   SETTLEMENT_DELAY: duration(
     '365d',
@@ -340,6 +344,8 @@ export type ServerConfig = {
     dev: { tokenDelayMs: number } | false
     capMicroUsd: bigint
     defaultMaxTokens: number
+    /** Holds older than this are released (crash recovery); undefined: the server's 15 min. */
+    holdTtlMs: number | undefined
   }
   /** Proxies whose X-Forwarded-For is believed (rate limits and logs use the client's IP). */
   trustProxy: boolean | string
@@ -511,6 +517,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
           : false,
       capMicroUsd: e.MAX_REQUEST_USD,
       defaultMaxTokens: e.DEFAULT_MAX_TOKENS,
+      holdTtlMs: e.HOLD_TTL,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     tracing: traces ? { url: traces, serviceName: e.OTEL_SERVICE_NAME } : undefined,

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { isDatabaseUnavailable } from '../db/isDatabaseUnavailable.js'
 import type { Services } from '../trpc/context.js'
 import type { Generation } from './createGeneration.js'
 import { IdempotencyConflictError } from './errors.js'
@@ -75,11 +76,7 @@ export async function runIdempotent({
     }
     // Stored in the background: the first caller reads the generation as it runs.
     void getCompletionResult(generation).then(
-      (result) =>
-        database.prisma.idempotencyRecord.update({
-          where: { key },
-          data: { response: toJson(result), completedAt: new Date() },
-        }),
+      (result) => storeResult(database, key, result),
       release,
     )
     return { generation }
@@ -110,6 +107,32 @@ export async function runIdempotent({
         'The first request with this Idempotency-Key is still running. Retry in a moment.',
       )
     await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+// A retry finds a finished generation in this process for a while (2 minutes by default), so
+// storing its result may take as long. Without this a database blip here was an unhandled
+// rejection (which stops the server process) and left the key claimed with no answer.
+const storeRetryMs = 120_000
+
+async function storeResult(
+  database: RunIdempotentParameters['services']['database'],
+  key: string,
+  result: CompletionResult,
+): Promise<void> {
+  const deadline = Date.now() + storeRetryMs
+  for (let backoffMs = 100; ; backoffMs = Math.min(backoffMs * 2, 5_000)) {
+    try {
+      await database.prisma.idempotencyRecord.update({
+        where: { key },
+        data: { response: toJson(result), completedAt: new Date() },
+      })
+      return
+    } catch (error) {
+      // Anything but an outage (the record was deleted, say) will not get better by retrying.
+      if (!isDatabaseUnavailable(error) || Date.now() + backoffMs > deadline) return
+      await new Promise((resolve) => setTimeout(resolve, backoffMs).unref())
+    }
   }
 }
 

@@ -1,9 +1,12 @@
 import { calculateRequestCost } from '@accesspoint/core'
+import type { Span } from '@opentelemetry/api'
 import type { Access } from '../access/types.js'
 import { ForbiddenRoleError } from '../auth/errors.js'
 import type { Principal } from '../auth/types.js'
 import { countInputTokensUpperBound } from '../billing/countInputTokensUpperBound.js'
+import type { CaptureParameters, LedgerWriter } from '../billing/createLedgerWriter.js'
 import {
+  BillingUnavailableError,
   CostCapExceededError,
   InsufficientBalanceError,
   PaymentFailedError,
@@ -14,6 +17,8 @@ import { placeHold } from '../billing/placeHold.js'
 import type { RequestScope } from '../http/getRequestScope.js'
 import { instrumentProviderStream } from '../metrics/instrumentProviderStream.js'
 import type { ChatMessage } from '../providers/types.js'
+import { traceProviderStream } from '../tracing/traceProviderStream.js'
+import { withSpan } from '../tracing/withSpan.js'
 import type { Services } from '../trpc/context.js'
 import { createGeneration, type Generation } from './createGeneration.js'
 
@@ -31,8 +36,13 @@ export type StartCompletionParameters = {
   /** Which of the wallet's passes pays (sessions); an API key always bills its own pass. */
   passTokenId?: bigint | undefined
   stream: boolean
-  /** The HTTP request's scope: provider time for its overhead header, the pass for its logs. */
-  scope?: Pick<RequestScope, 'enterProvider' | 'bindLog'> | undefined
+  /**
+   * The HTTP request's scope: provider time for its overhead header, the pass for its logs, and
+   * its trace, under which the hold, provider, capture (or release) spans start.
+   */
+  scope?:
+    | (Pick<RequestScope, 'enterProvider' | 'bindLog'> & Partial<Pick<RequestScope, 'trace'>>)
+    | undefined
 }
 
 export type StartCompletionReturnType = Generation
@@ -44,21 +54,96 @@ export type StartCompletionReturnType = Generation
  * atomically before the provider is called. The generation then runs to its end; its charge
  * (the provider's reported usage, at the price the hold used) is committed before the final
  * event is released to anyone, and a provider failure releases the hold without a charge.
+ * With tracing on, the admission is the `accesspoint.hold` span, the call `accesspoint.provider`
+ * and the charge `accesspoint.capture` (a failure's release: `accesspoint.release`).
  */
-export async function startCompletion({
-  services,
-  principal,
-  wallet,
-  requestId,
-  model,
-  messages,
-  maxTokens,
-  temperature,
-  passTokenId,
-  stream,
-  scope,
-}: StartCompletionParameters): Promise<StartCompletionReturnType> {
-  const { database, providers, prices, ledger, passes, generations, ai, metrics } = services
+export async function startCompletion(
+  parameters: StartCompletionParameters,
+): Promise<StartCompletionReturnType> {
+  const { services, principal, requestId, model, messages, temperature, stream, scope } = parameters
+  const { ledger, generations, metrics } = services
+  const trace = scope?.trace
+  const { resolved, price, worstCase } = await withSpan(
+    trace,
+    'accesspoint.hold',
+    admitCompletion,
+    parameters,
+  )
+
+  const generation = createGeneration({
+    requestId,
+    events: instrumentProviderStream({
+      events: traceProviderStream({
+        parent: trace,
+        events: resolved.provider.stream({
+          model: resolved.providerModel,
+          messages,
+          maxTokens: worstCase.maxTokens,
+          temperature,
+        }),
+        provider: resolved.model.provider,
+        model,
+        stream,
+      }),
+      metrics,
+      provider: resolved.model.provider,
+      model,
+      enter: scope?.enterProvider,
+    }),
+    async finish({ usage, finishReason }) {
+      // The ledger caps a charge at its hold: a provider reporting more than `max_tokens` allows
+      // is its error, not the user's. A hold that expired and was released charges nothing.
+      const { chargeMicroUsd } = await withSpan(trace, 'accesspoint.capture', capture, {
+        ledger,
+        capture: {
+          requestId,
+          chargeMicroUsd: calculateRequestCost({ usage, price }).totalMicroUsd,
+          usage,
+          aborted: finishReason === 'abort',
+          finishReason,
+        },
+      })
+      return {
+        type: 'done',
+        requestId,
+        model,
+        finishReason,
+        usage,
+        costMicroUsd: chargeMicroUsd ?? 0n,
+      }
+    },
+    async fail(error) {
+      // No usage report, no charge: we never bill an estimate.
+      await withSpan(trace, 'accesspoint.release', release, { ledger, requestId })
+      return error
+    },
+  })
+  generations.add(generation, principal.walletAddress)
+  return generation
+}
+
+/**
+ * The model and its roles, the paying pass, its balance, the worst case and the hold: the
+ * `accesspoint.hold` span (attributes: the pass, the held micro-USD as a string, the ledger's
+ * request id).
+ */
+async function admitCompletion(
+  {
+    services,
+    principal,
+    wallet,
+    requestId,
+    model,
+    messages,
+    maxTokens,
+    passTokenId,
+    stream,
+    scope,
+  }: StartCompletionParameters,
+  span?: Span,
+) {
+  const { database, providers, prices, passes, ai, metrics } = services
+  span?.setAttribute('accesspoint.ledger.request_id', requestId)
   const resolved = providers.resolve(model)
   if (resolved.roles && !resolved.roles.some((role) => wallet.roles.includes(role)))
     throw new ForbiddenRoleError(
@@ -71,6 +156,8 @@ export async function startCompletion({
   const pass = choosePass(principal, wallet, passTokenId)
   scope?.bindLog({ passTokenId: String(pass.tokenId) })
   const passId = await passes.idOf({ ...pass, owner: wallet.address })
+  span?.setAttribute('accesspoint.pass.id', passId)
+  span?.setAttribute('accesspoint.pass.token_id', String(pass.tokenId))
   const price = await prices.get(model)
   // Every admission is counted, refusals by reason, so a dashboard shows why passes are refused.
   const worstCase = await admit().then(
@@ -83,6 +170,7 @@ export async function startCompletion({
       throw error
     },
   )
+  return { resolved, price, worstCase }
 
   async function admit() {
     const balance = await getBalance({ database, passId, creditMicroUsd: pass.creditMicroUsd })
@@ -101,6 +189,7 @@ export async function startCompletion({
       availableMicroUsd: balance.availableMicroUsd,
       passTokenId: pass.tokenId,
     })
+    span?.setAttribute('accesspoint.hold.micro_usd', String(worstCase.holdMicroUsd))
     await placeHold({
       database,
       requestId,
@@ -113,51 +202,36 @@ export async function startCompletion({
       sessionId: principal.kind === 'session' ? principal.sessionId : undefined,
       apiKeyId: principal.kind === 'apiKey' ? principal.apiKeyId : undefined,
       stream,
+    }).catch((error: unknown) => {
+      // The connection can drop after the hold committed but before we heard so: the request is
+      // refused, so its hold must not stay open until it expires. Releasing a request id that has
+      // no entry changes nothing, and the writer retries until the database is back.
+      if (error instanceof BillingUnavailableError)
+        services.ledger.release({ requestId }).catch(() => {})
+      throw error
     })
     return worstCase
   }
+}
 
-  const generation = createGeneration({
-    requestId,
-    events: instrumentProviderStream({
-      events: resolved.provider.stream({
-        model: resolved.providerModel,
-        messages,
-        maxTokens: worstCase.maxTokens,
-        temperature,
-      }),
-      metrics,
-      provider: resolved.model.provider,
-      model,
-      enter: scope?.enterProvider,
-    }),
-    async finish({ usage, finishReason }) {
-      // The ledger caps a charge at its hold: a provider reporting more than `max_tokens` allows
-      // is its error, not the user's. A hold that expired and was released charges nothing.
-      const { chargeMicroUsd } = await ledger.capture({
-        requestId,
-        chargeMicroUsd: calculateRequestCost({ usage, price }).totalMicroUsd,
-        usage,
-        aborted: finishReason === 'abort',
-        finishReason,
-      })
-      return {
-        type: 'done',
-        requestId,
-        model,
-        finishReason,
-        usage,
-        costMicroUsd: chargeMicroUsd ?? 0n,
-      }
-    },
-    async fail(error) {
-      // No usage report, no charge: we never bill an estimate.
-      await ledger.release({ requestId })
-      return error
-    },
-  })
-  generations.add(generation, principal.walletAddress)
-  return generation
+/** The `accesspoint.capture` span: the charge, committed with its batch. */
+async function capture(
+  { ledger, capture }: { ledger: Pick<LedgerWriter, 'capture'>; capture: CaptureParameters },
+  span?: Span,
+) {
+  span?.setAttribute('accesspoint.ledger.request_id', capture.requestId)
+  const result = await ledger.capture(capture)
+  span?.setAttribute('accesspoint.charge.micro_usd', String(result.chargeMicroUsd ?? 0n))
+  return result
+}
+
+/** The `accesspoint.release` span: a failed call's hold released without a charge. */
+function release(
+  { ledger, requestId }: { ledger: Pick<LedgerWriter, 'release'>; requestId: string },
+  span?: Span,
+) {
+  span?.setAttribute('accesspoint.ledger.request_id', requestId)
+  return ledger.release({ requestId })
 }
 
 function holdOutcome(error: unknown): string {

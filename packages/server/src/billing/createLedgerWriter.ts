@@ -191,11 +191,13 @@ export function createLedgerWriter({
   }
 
   async function commit(items: Item[]): Promise<void> {
+    // One timestamp for every attempt: it is how a retry recognises an earlier attempt's write.
+    const capturedAt = new Date(now())
     for (let attempt = 1; ; attempt++) {
       let results: Map<string, Written>
       const started = performance.now()
       try {
-        results = await writeBatch(items)
+        results = await writeBatch(items, capturedAt, attempt > 1)
       } catch (error) {
         stats.failedAttempts++
         if (isDataError(error)) return bisect(items, error)
@@ -281,11 +283,14 @@ export function createLedgerWriter({
     await commit(items.slice(middle))
   }
 
-  async function writeBatch(items: readonly Item[]): Promise<Map<string, Written>> {
+  async function writeBatch(
+    items: readonly Item[],
+    capturedAt: Date,
+    retry: boolean,
+  ): Promise<Map<string, Written>> {
     const first = new Map<string, Item>()
     for (const item of items) if (!first.has(item.requestId)) first.set(item.requestId, item)
     const requestIds = [...first.keys()].sort()
-    const capturedAt = new Date(now())
     const results = new Map<string, Written>()
 
     await database.prisma.$transaction(
@@ -297,6 +302,19 @@ export function createLedgerWriter({
           WHERE "requestId" = ANY(${requestIds}::text[]) AND status = 'HELD'
           ORDER BY "requestId"
           FOR UPDATE`
+        // An attempt whose COMMIT reached the database but whose reply did not (the connection
+        // dropped) did write its entries: they carry this batch's timestamp. Their callers get
+        // what was recorded, not "unchanged" (a charged answer reported as costing nothing).
+        if (retry) {
+          const missing = requestIds.filter((id) => !held.some((row) => row.requestId === id))
+          const written = await tx.$queryRaw<
+            { requestId: string; chargeMicroUsd: bigint | null }[]
+          >`
+            SELECT "requestId", "chargeMicroUsd" FROM "LedgerEntry"
+            WHERE "requestId" = ANY(${missing}::text[]) AND "capturedAt" = ${capturedAt}`
+          for (const row of written)
+            results.set(row.requestId, { chargeMicroUsd: row.chargeMicroUsd })
+        }
         if (held.length === 0) return
 
         const columns = {

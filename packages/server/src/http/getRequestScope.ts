@@ -1,3 +1,4 @@
+import type { Context } from '@opentelemetry/api'
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify'
 
 /** What one HTTP request accumulates about itself while it is served. */
@@ -20,6 +21,12 @@ export type RequestScope = {
    * identifiers belong here (wallet, pass): never tokens, keys, prompts or completions.
    */
   bindLog(bindings: Record<string, string>): FastifyBaseLogger
+  /**
+   * The OpenTelemetry context holding the request's span, set by `traceRequest` only while that
+   * span records; the steps of the request (auth, roles, hold, provider, capture) start their
+   * spans under it. Undefined: tracing is off, and they start none.
+   */
+  trace: Context | undefined
 }
 
 // Keyed by the request object, so a scope lives exactly as long as its request.
@@ -54,6 +61,7 @@ export function getRequestScope(request: FastifyRequest, reply?: FastifyReply): 
       if (reply) reply.log = log
       return log
     },
+    trace: undefined,
   }
   scopes.set(request, scope)
   return scope

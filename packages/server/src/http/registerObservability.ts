@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Metrics } from '../metrics/createMetrics.js'
+import { traceRequest } from '../tracing/traceRequest.js'
 import { getRequestScope } from './getRequestScope.js'
 import { getRouteLabel } from './getRouteLabel.js'
 
@@ -15,7 +16,8 @@ const methods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 /**
  * Per-request observability for every route: `X-Request-Id` and `X-AccessPoint-Overhead-Ms`
- * headers, the request duration histogram and the open-SSE gauge for tRPC subscriptions.
+ * headers, the request duration histogram, the open-SSE gauge for tRPC subscriptions, and the
+ * request's OpenTelemetry span when tracing is on (`traceRequest`).
  *
  * The overhead header is computed when the headers are sent. For a plain response that is after
  * the whole request, so it is handling time minus provider time. For a stream (tRPC SSE,
@@ -31,17 +33,20 @@ export function registerObservability(
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
     getRequestScope(request, reply)
+    // Routing happens before `onRequest`, so the label is known now; the span is named by it.
+    const route = getRouteLabel({
+      routePattern: request.routeOptions.url,
+      url: request.url,
+      trpcPrefix,
+      procedures,
+    })
+    traceRequest(request, reply, route, trpcPrefix)
     // `close` fires for finished, aborted and hijacked responses alike; `onResponse` skips the
     // hijacked ones.
     reply.raw.once('close', () => {
       metrics.http.requestDuration.observe(
         {
-          route: getRouteLabel({
-            routePattern: request.routeOptions.url,
-            url: request.url,
-            trpcPrefix,
-            procedures,
-          }),
+          route,
           method: methods.has(request.method) ? request.method : 'OTHER',
           status_class: `${Math.floor(reply.raw.statusCode / 100)}xx`,
         },

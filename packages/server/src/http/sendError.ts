@@ -1,5 +1,7 @@
 import { type ErrorCode, errorCodes, isBaseError } from '@accesspoint/core'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { isDatabaseUnavailable } from '../db/isDatabaseUnavailable.js'
+import { DatabaseUnavailableError } from '../errors/DatabaseUnavailableError.js'
 
 const codeByStatus: Record<number, ErrorCode> = {
   400: 'INVALID_INPUT',
@@ -23,10 +25,13 @@ export type ErrorBody = {
  * the status of its stable code. Unknown errors are logged and answered with a generic 500.
  */
 export function sendError(
-  error: FastifyError | Error,
+  thrown: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  const error = isDatabaseUnavailable(thrown)
+    ? new DatabaseUnavailableError({ cause: thrown })
+    : thrown
   if (isBaseError(error)) {
     if (error.status >= 500) request.log.error({ err: error }, error.shortMessage)
     // toJSON(): the public shape, without cause-derived details that may name internals.

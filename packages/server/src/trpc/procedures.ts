@@ -1,6 +1,9 @@
 import { authenticateBearer } from '../auth/authenticateBearer.js'
 import { checkAccess } from '../auth/checkAccess.js'
 import { UnauthenticatedError } from '../auth/errors.js'
+import { describeAccess } from '../tracing/describeAccess.js'
+import { describeCaller } from '../tracing/describeCaller.js'
+import { withSpan } from '../tracing/withSpan.js'
 import { publicProcedure } from './init.js'
 
 /**
@@ -10,11 +13,13 @@ import { publicProcedure } from './init.js'
 export const callerProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const { sessions, apiKeys, requestLimits } = ctx.services
   await requestLimits.consumeIp(ctx.ip, ctx.rateLimits)
-  const principal = await authenticateBearer({
-    authorization: ctx.authorization,
-    sessions,
-    apiKeys,
-  })
+  const principal = await withSpan(
+    ctx.scope.trace,
+    'accesspoint.auth',
+    authenticateBearer,
+    { authorization: ctx.authorization, sessions, apiKeys },
+    describeCaller,
+  )
   // From here every log line of the request names the caller; an API key also names its pass.
   const log = ctx.scope.bindLog({
     wallet: principal.walletAddress,
@@ -40,12 +45,18 @@ export const sessionProcedure = callerProcedure.use(async ({ ctx, next }) => {
  * against the wallet's (and API key's) rate limits, whose rule depends on those roles.
  */
 export const authedProcedure = callerProcedure.use(async ({ ctx, meta, next }) => {
-  const wallet = await checkAccess({
-    principal: ctx.principal,
-    access: ctx.services.access,
-    roles: meta?.roles,
-    scope: meta?.scope,
-  })
+  const wallet = await withSpan(
+    ctx.scope.trace,
+    'accesspoint.roles',
+    checkAccess,
+    {
+      principal: ctx.principal,
+      access: ctx.services.access,
+      roles: meta?.roles,
+      scope: meta?.scope,
+    },
+    describeAccess,
+  )
   await ctx.services.requestLimits.consumeCaller(
     { principal: ctx.principal, roles: wallet.roles },
     ctx.rateLimits,
@@ -55,11 +66,13 @@ export const authedProcedure = callerProcedure.use(async ({ ctx, meta, next }) =
 
 /** A wallet session whose wallet holds a role now; rate-limited like `authedProcedure`. */
 export const sessionAuthedProcedure = sessionProcedure.use(async ({ ctx, meta, next }) => {
-  const wallet = await checkAccess({
-    principal: ctx.principal,
-    access: ctx.services.access,
-    roles: meta?.roles,
-  })
+  const wallet = await withSpan(
+    ctx.scope.trace,
+    'accesspoint.roles',
+    checkAccess,
+    { principal: ctx.principal, access: ctx.services.access, roles: meta?.roles },
+    describeAccess,
+  )
   await ctx.services.requestLimits.consumeCaller(
     { principal: ctx.principal, roles: wallet.roles },
     ctx.rateLimits,

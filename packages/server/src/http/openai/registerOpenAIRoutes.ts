@@ -11,6 +11,9 @@ import type { Metrics } from '../../metrics/createMetrics.js'
 import type { ProviderUsage } from '../../providers/types.js'
 import { getRateLimitHeaders } from '../../rateLimits/getRateLimitHeaders.js'
 import type { RateLimitStatus } from '../../rateLimits/types.js'
+import { describeAccess } from '../../tracing/describeAccess.js'
+import { describeCaller } from '../../tracing/describeCaller.js'
+import { withSpan } from '../../tracing/withSpan.js'
 import type { Services } from '../../trpc/context.js'
 import { getRequestScope } from '../getRequestScope.js'
 import { sendOpenAIError, toOpenAIError } from './sendOpenAIError.js'
@@ -69,18 +72,31 @@ export async function registerOpenAIRoutes(
         try {
           // Before the credentials are read, so guessing them is limited too.
           await services.requestLimits.consumeIp(request.ip, counted)
-          const principal = await authenticateBearer({
-            authorization: request.headers.authorization,
-            sessions: services.sessions,
-            apiKeys: services.apiKeys,
-          })
-          getRequestScope(request).bindLog({
+          const scope = getRequestScope(request)
+          const principal = await withSpan(
+            scope.trace,
+            'accesspoint.auth',
+            authenticateBearer,
+            {
+              authorization: request.headers.authorization,
+              sessions: services.sessions,
+              apiKeys: services.apiKeys,
+            },
+            describeCaller,
+          )
+          scope.bindLog({
             wallet: principal.walletAddress,
             ...(principal.kind === 'apiKey' && principal.pass
               ? { passTokenId: String(principal.pass.tokenId) }
               : {}),
           })
-          const wallet = await checkAccess({ principal, access: services.access, scope: 'ai' })
+          const wallet = await withSpan(
+            scope.trace,
+            'accesspoint.roles',
+            checkAccess,
+            { principal, access: services.access, scope: 'ai' },
+            describeAccess,
+          )
           await services.requestLimits.consumeCaller({ principal, roles: wallet.roles }, counted)
           return { principal, wallet }
         } finally {

@@ -1,6 +1,8 @@
 import { type ErrorCode, errorCodes, isBaseError } from '@accesspoint/core'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { RateLimitedError } from '../../auth/errors.js'
+import { isDatabaseUnavailable } from '../../db/isDatabaseUnavailable.js'
+import { DatabaseUnavailableError } from '../../errors/DatabaseUnavailableError.js'
 import { ProviderUnavailableError } from '../../providers/errors.js'
 
 /** OpenAI's error body, with our stable code in `code` so clients can branch on it. */
@@ -22,9 +24,12 @@ const typeByStatus: Record<number, string> = {
 
 /** Turns any failure into OpenAI's shape and status; unknown ones are logged and kept vague. */
 export function toOpenAIError(
-  error: unknown,
+  thrown: unknown,
   request: FastifyRequest,
 ): { status: number; body: OpenAIErrorBody; retryAfterSeconds?: number | undefined } {
+  const error = isDatabaseUnavailable(thrown)
+    ? new DatabaseUnavailableError({ cause: thrown })
+    : thrown
   if (isBaseError(error)) {
     if (error.status >= 500) request.log.error({ err: error }, error.shortMessage)
     const { code, message, details } = error.toJSON()
