@@ -7,7 +7,10 @@ const conditions = ['@accesspoint/source', 'module', 'node', 'development|produc
 
 export const sharedConfig = defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions } },
+  // Node code resolves its dependencies as Node does in production, without bundlers' `module`
+  // condition: some packages point it at builds only a bundler can load (OpenTelemetry's OTLP
+  // exporter: extensionless ESM imports, "Cannot find module" under Node).
+  ssr: { resolve: { conditions: conditions.filter((condition) => condition !== 'module') } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
