@@ -88,10 +88,18 @@ describe('the demo dapp with dev account 1 (pass #1, $50)', () => {
     const answer = await ask(page, 'dev-mini', 'Write a long market report.')
     await page.getByTestId('stop').click()
     await page.getByTestId('stop').waitFor({ state: 'detached' })
-    const stoppedAt = (await answer.textContent()) ?? ''
+    // The "Stopped" note renders a moment after the button goes (seen in CI): wait for the
+    // message's status, then compare the answer's own text only.
+    await page
+      .locator('[data-testid="message-assistant"][data-status="stopped"]')
+      .last()
+      .waitFor()
+    const text = answer.locator('.bubble')
+    const stoppedAt = (await text.textContent()) ?? ''
     // Nothing more arrives after stop, and the chat is ready for the next prompt.
     await page.waitForTimeout(500)
-    expect(await answer.textContent()).toBe(stoppedAt)
+    expect(await text.textContent()).toBe(stoppedAt)
+    expect(await answer.getAttribute('data-status')).toBe('stopped')
     await page.getByTestId('prompt-input').fill('And the next question?')
     expect(await page.getByTestId('send').isEnabled()).toBe(true)
     expect(errors).toEqual([])
