@@ -78,8 +78,9 @@ const t = initTRPC
     },
     errorFormatter({ shape, error }) {
       // A subscription's errors reach here without passing `publicProcedure` below.
-      const outage = isDatabaseUnavailable(error.cause)
-      const cause = outage ? new DatabaseUnavailableError({ cause: error.cause }) : error.cause
+      const cause = isDatabaseUnavailable(error.cause)
+        ? new DatabaseUnavailableError({ cause: error.cause })
+        : error.cause
       const code: ErrorCode = isBaseError(cause)
         ? cause.code
         : (codeByTrpcCode[error.code] ?? 'INTERNAL')
@@ -96,7 +97,8 @@ const t = initTRPC
             : shape.message,
         data: {
           code: shape.data.code,
-          httpStatus: outage ? 503 : shape.data.httpStatus,
+          // Subscriptions' errors come here as tRPC's INTERNAL_SERVER_ERROR (500) around ours.
+          httpStatus: isBaseError(cause) ? cause.status : shape.data.httpStatus,
           path: shape.data.path,
           /** AccessPoint's stable error code (see `errorCodes` in @accesspoint/core). */
           accessPointCode: code,
