@@ -90,10 +90,7 @@ describe('the demo dapp with dev account 1 (pass #1, $50)', () => {
     await page.getByTestId('stop').waitFor({ state: 'detached' })
     // The "Stopped" note renders a moment after the button goes (seen in CI): wait for the
     // message's status, then compare the answer's own text only.
-    await page
-      .locator('[data-testid="message-assistant"][data-status="stopped"]')
-      .last()
-      .waitFor()
+    await page.locator('[data-testid="message-assistant"][data-status="stopped"]').last().waitFor()
     const text = answer.locator('.bubble')
     const stoppedAt = (await text.textContent()) ?? ''
     // Nothing more arrives after stop, and the chat is ready for the next prompt.
