@@ -71,6 +71,8 @@ describe('loadConfig', () => {
     ['TRUST_PROXY', 'yes please', 'TRUST_PROXY must be true, false, or comma-separated'],
     ['MAX_REQUEST_USD', '1,5', 'MAX_REQUEST_USD must be an amount in USD'],
     ['DEV_TOKEN_DELAY_MS', '-5', 'DEV_TOKEN_DELAY_MS must be a whole number'],
+    ['DEV_FIRST_TOKEN_DELAY_MS', '1.5', 'DEV_FIRST_TOKEN_DELAY_MS must be a whole number'],
+    ['DEV_FIRST_TOKEN_DELAY_MS', '600001', 'DEV_FIRST_TOKEN_DELAY_MS must be at most 600000'],
     [
       'OPENAI_COMPATIBLE_BASE_URL',
       'localhost:11434',
@@ -118,9 +120,13 @@ describe('loadConfig', () => {
       openaiApiKey: undefined,
       anthropicApiKey: undefined,
       openaiCompatible: [],
-      dev: { tokenDelayMs: 20 },
+      dev: { tokenDelayMs: 20, firstTokenDelayMs: 0 },
       capMicroUsd: 1_000_000n,
       defaultMaxTokens: 1024,
+    })
+    expect(loadConfig({ DEV_TOKEN_DELAY_MS: '0', DEV_FIRST_TOKEN_DELAY_MS: '50' }).ai.dev).toEqual({
+      tokenDelayMs: 0,
+      firstTokenDelayMs: 50,
     })
     expect(loadConfig({ MAX_REQUEST_USD: '0.25' }).ai.capMicroUsd).toBe(250_000n)
     expect(loadConfig({ HOLD_TTL: '30s' }).ai.holdTtlMs).toBe(30_000)

@@ -224,6 +224,8 @@ const envSchema = z.object({
     .optional(),
   DEV_PROVIDER: flag('Set DEV_PROVIDER=false to offer only real providers.').optional(),
   DEV_TOKEN_DELAY_MS: integer(0, 10_000, 'e.g. DEV_TOKEN_DELAY_MS=20.').default(20),
+  // A model's time to first token, imitated (benchmarks measure what the gateway adds to it).
+  DEV_FIRST_TOKEN_DELAY_MS: integer(0, 600_000, 'e.g. DEV_FIRST_TOKEN_DELAY_MS=300.').default(0),
   MAX_REQUEST_USD: z
     .string()
     .regex(/^\d+(\.\d{1,6})?$/, { error: 'must be an amount in USD like 1 or 0.25.' })
@@ -341,7 +343,7 @@ export type ServerConfig = {
       models: string[]
     }[]
     /** The built-in dev provider (`false` in production unless DEV_PROVIDER=true). */
-    dev: { tokenDelayMs: number } | false
+    dev: { tokenDelayMs: number; firstTokenDelayMs: number } | false
     capMicroUsd: bigint
     defaultMaxTokens: number
     /** Holds older than this are released (crash recovery); undefined: the server's 15 min. */
@@ -513,7 +515,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadConfigRetu
           : [],
       dev:
         (e.DEV_PROVIDER ?? e.NODE_ENV !== 'production')
-          ? { tokenDelayMs: e.DEV_TOKEN_DELAY_MS }
+          ? { tokenDelayMs: e.DEV_TOKEN_DELAY_MS, firstTokenDelayMs: e.DEV_FIRST_TOKEN_DELAY_MS }
           : false,
       capMicroUsd: e.MAX_REQUEST_USD,
       defaultMaxTokens: e.DEFAULT_MAX_TOKENS,

@@ -4,6 +4,7 @@ import * as testing from './testing.js'
 test('exports', () => {
   expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
     [
+      "addCharges",
       "startTestServer",
     ]
   `)

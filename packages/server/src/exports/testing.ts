@@ -1,5 +1,7 @@
 // A whole local AccessPoint (dev chain, embedded database, dev provider) for integration tests of
-// clients and apps. Node only; kept out of the main entry.
+// clients and apps, and captured charges written directly (settlement tests and benchmarks).
+// Node only; kept out of the main entry.
+export { type AddChargesParameters, addCharges } from '../testing/addCharges.js'
 export {
   type StartTestServerParameters,
   type StartTestServerReturnType,
