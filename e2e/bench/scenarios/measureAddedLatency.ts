@@ -1,7 +1,6 @@
 import { type Percentiles, runFixedRate } from '../support/runFixedRate.js'
-import { startBaselineServer } from '../support/startBaselineServer.js'
+import { completionBody, completionHeaders, startBaselineFor } from '../support/startBaselineFor.js'
 import type { BenchSystem } from '../support/startBenchSystem.js'
-import { completionBody } from './measureThroughput.js'
 
 export type AddedLatencyResult = {
   ratePerSecond: number
@@ -23,13 +22,8 @@ export async function measureAddedLatency(
   system: BenchSystem,
   { ratePerSecond = 1000, durationSeconds = 10 } = {},
 ): Promise<AddedLatencyResult> {
-  const headers = { authorization: `Bearer ${system.apiKey}`, 'content-type': 'application/json' }
-  const sample = await fetch(`${system.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers,
-    body: completionBody,
-  }).then((response) => response.json())
-  const baseline = await startBaselineServer(sample)
+  const headers = completionHeaders(system)
+  const baseline = await startBaselineFor(system)
   try {
     const run = (url: string, path: string, seconds: number, recordHeader?: string) =>
       runFixedRate({

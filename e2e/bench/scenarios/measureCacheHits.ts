@@ -1,7 +1,7 @@
 import { readMetric } from '../support/readMetric.js'
 import { runLoad } from '../support/runLoad.js'
+import { completionBody, completionHeaders } from '../support/startBaselineFor.js'
 import type { BenchSystem } from '../support/startBenchSystem.js'
-import { completionBody } from './measureThroughput.js'
 
 export type CacheHitsResult = {
   requests: number
@@ -35,7 +35,7 @@ export async function measureCacheHits(
   const load = await runLoad({
     url: `${system.url}/v1/chat/completions`,
     method: 'POST',
-    headers: { authorization: `Bearer ${system.apiKey}`, 'content-type': 'application/json' },
+    headers: completionHeaders(system),
     body: completionBody,
     connections,
     durationSeconds,

@@ -1,5 +1,5 @@
 import { runLoad } from '../support/runLoad.js'
-import { startBaselineServer } from '../support/startBaselineServer.js'
+import { completionBody, completionHeaders, startBaselineFor } from '../support/startBaselineFor.js'
 import type { BenchSystem } from '../support/startBenchSystem.js'
 
 export type ThroughputResult = {
@@ -12,13 +12,6 @@ export type ThroughputResult = {
   failed: { metered: number; bareRoute: number; plainTrpc: number }
 }
 
-/** The body of one metered, non-streaming request (the dev provider answers at once). */
-export const completionBody = JSON.stringify({
-  model: 'dev-mini',
-  messages: [{ role: 'user', content: 'Buy or sell?' }],
-  max_tokens: 16,
-})
-
 /**
  * 1. Metered throughput: `/v1/chat/completions` with an API key (session lookup, role check,
  * hold, durable charge, dev provider at 0 ms) as fast as it answers at a fixed concurrency,
@@ -28,14 +21,8 @@ export async function measureThroughput(
   system: BenchSystem,
   { connections = 32, durationSeconds = 10 } = {},
 ): Promise<ThroughputResult> {
-  const headers = { authorization: `Bearer ${system.apiKey}`, 'content-type': 'application/json' }
-  // The same JSON the metered route returns, for the baselines to return.
-  const sample = await fetch(`${system.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers,
-    body: completionBody,
-  }).then((response) => response.json())
-  const baseline = await startBaselineServer(sample)
+  const headers = completionHeaders(system)
+  const baseline = await startBaselineFor(system)
   try {
     const load = { connections, durationSeconds }
     // Short warm-ups: JIT, connection pools, caches.
