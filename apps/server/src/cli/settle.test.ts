@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -12,11 +11,11 @@ import {
 } from '@accesspoint/contracts/devChain'
 import { formatUsd } from '@accesspoint/core'
 import { createSiweMessage } from '@accesspoint/core/siwe'
-import { createDatabase } from '@accesspoint/server'
 import { createPublicClient, http } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { readContract } from 'viem/actions'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createPostgresDatabase } from '../../test/createPostgresDatabase.js'
 import { loadConfig } from '../config/loadConfig.js'
 import { type StartServerReturnType, startServer } from '../startServer.js'
 
@@ -129,24 +128,13 @@ describe('pnpm settle', { timeout: 120_000 }, () => {
 
     beforeAll(async () => {
       chain = await startDevChain({ port: 0 })
-      const adminUrl =
-        process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
-      const name = `ap_settle_${process.pid}_${randomBytes(4).toString('hex')}`
-      const admin = await createDatabase({ kind: 'postgres', url: adminUrl })
-      await admin.prisma.$executeRawUnsafe(`CREATE DATABASE "${name}"`)
-      await admin.close()
-      const url = new URL(adminUrl)
-      url.pathname = `/${name}`
-      dropDatabase = async () => {
-        const admin = await createDatabase({ kind: 'postgres', url: adminUrl })
-        await admin.prisma.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-        await admin.close()
-      }
+      const database = await createPostgresDatabase('ap_settle')
+      dropDatabase = database.drop
       env = {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
         PORT: String(await freePort()),
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: database.url,
         MIGRATE_ON_START: 'true',
         SEED_ON_START: 'true',
         RPC_URL: chain.rpcUrl,

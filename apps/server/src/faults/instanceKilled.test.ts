@@ -11,6 +11,7 @@ import { createSiweMessage } from '@accesspoint/core/siwe'
 import { createDatabase, type Database } from '@accesspoint/server'
 import { privateKeyToAccount } from 'viem/accounts'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { createPostgresDatabase } from '../../test/createPostgresDatabase.js'
 
 // Two instances of the real server process share PostgreSQL, Redis and a chain; one is killed
 // with SIGKILL under load (no shutdown hook runs), the other keeps serving, and the killed one
@@ -18,7 +19,6 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 // is charged at most once; the holds the dead process left open are released once they expire.
 
 const main = fileURLToPath(new URL('../main.ts', import.meta.url))
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres'
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 // Short, so a dead instance's holds expire within the test; still far above any request here.
 const holdTtlMs = 8_000
@@ -167,21 +167,12 @@ describe('an instance killed with SIGKILL under load', { timeout: 180_000 }, () 
     keyPrefix = `aptest:${process.pid}:${randomBytes(4).toString('hex')}:`
     expect(await redis('PING')).toBe('+PONG')
     chain = await startDevChain({ port: 0 })
-    const name = `ap_killed_${process.pid}_${randomBytes(4).toString('hex')}`
-    const admin = await createDatabase({ kind: 'postgres', url: adminUrl })
-    await admin.prisma.$executeRawUnsafe(`CREATE DATABASE "${name}"`)
-    await admin.close()
-    const url = new URL(adminUrl)
-    url.pathname = `/${name}`
-    dropDatabase = async () => {
-      const admin = await createDatabase({ kind: 'postgres', url: adminUrl })
-      await admin.prisma.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
-      await admin.close()
-    }
+    const postgres = await createPostgresDatabase('ap_killed')
+    dropDatabase = postgres.drop
     env = {
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: postgres.url,
       MIGRATE_ON_START: 'true',
       SEED_ON_START: 'true',
       REDIS_URL: redisUrl,
@@ -197,7 +188,7 @@ describe('an instance killed with SIGKILL under load', { timeout: 180_000 }, () 
       RATE_LIMIT_PER_WALLET: '1000000/60',
       RATE_LIMIT_PER_API_KEY: '1000000/60',
     }
-    database = await createDatabase({ kind: 'postgres', url: url.toString(), pool: { max: 2 } })
+    database = await createDatabase({ kind: 'postgres', url: postgres.url, pool: { max: 2 } })
   })
   afterAll(async () => {
     for (const instance of instances) {
