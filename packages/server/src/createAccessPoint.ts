@@ -22,6 +22,7 @@ import {
 } from './auth/createSignInRateLimits.js'
 import { RateLimitedError } from './auth/errors.js'
 import { pruneNonces } from './auth/pruneNonces.js'
+import { createHoldWriter } from './billing/createHoldWriter.js'
 import { createLedgerWriter } from './billing/createLedgerWriter.js'
 import { createPriceCache } from './billing/createPriceCache.js'
 import { recoverOpenHolds } from './billing/recoverOpenHolds.js'
@@ -33,6 +34,7 @@ import {
 import { applyMigrations } from './db/migrations/applyMigrations.js'
 import { readMigrations } from './db/migrations/readMigrations.js'
 import { seedDatabase } from './db/seed/seedDatabase.js'
+import { createRequestLogController } from './http/createRequestLogController.js'
 import { getDiscoveryDocument } from './http/getDiscoveryDocument.js'
 import { getRequestScope } from './http/getRequestScope.js'
 import { registerOpenAIRoutes } from './http/openai/registerOpenAIRoutes.js'
@@ -231,6 +233,7 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     })
     const app = Fastify({
       logger: withRequestSerializer(config.logger),
+      logController: createRequestLogController(),
       genReqId: getRequestId,
       trustProxy: config.trustProxy ?? false,
       // Idle keep-alive sockets are closed at once on shutdown; busy ones finish their request.
@@ -284,7 +287,8 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
       clearInterval(nonceSweep)
       clearInterval(holdSweep)
       await (scheduleStopped ?? schedule?.stop())
-      // In-flight charges are committed before the database goes away.
+      // In-flight holds and charges are committed before the database goes away.
+      await services.holds.close()
       await services.ledger.close()
       await services.providers.close()
       await services.access.close()
@@ -555,6 +559,13 @@ function createServices(
     settlement: createSettlement(config, settlementTarget, { database, metrics, access, log }),
     providers,
     prices: createPriceCache({ database, logger: log }),
+    holds: createHoldWriter({
+      database,
+      onCommit({ holds, durationMs }) {
+        metrics.holdBatches.size.observe(holds)
+        metrics.holdBatches.duration.observe(durationMs / 1000)
+      },
+    }),
     ledger,
     passes: createPassDirectory({ database }),
     generations: createGenerationRegistry(),

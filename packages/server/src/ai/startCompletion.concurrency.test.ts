@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTestServer, type TestServer } from '../../test/createTestServer.js'
 import { devAccount, signInAs } from '../../test/signInAs.js'
 import { databaseKinds } from '../../test/testDatabase.js'
+import { placeHold } from '../billing/placeHold.js'
 
 // Account 3's pass holds $0.01 (10 000 micro-USD). With dev-pro ($2 in / $8 out per million
 // tokens), a short prompt and maxTokens 20 hold a few hundred micro-USD each: roughly 40-50
@@ -65,6 +66,37 @@ describe.each(databaseKinds)('200 concurrent requests on a $0.01 pass (%s)', (ki
       new Set(refusals.map((data) => (data as { accessPointCode?: string }).accessPointCode)),
     ).toEqual(new Set(['INSUFFICIENT_BALANCE']))
     await expectBalanced(server, admitted)
+  })
+
+  test('a stale balance hint (holds placed elsewhere) clamps max_tokens instead of refusing', async () => {
+    const client = server.client((await signInAs(server.client(), devAccount(2))).token)
+    const big = { ...request, maxTokens: 100_000 }
+    // The first request reads the pass; its hold leaves this instance a hint that ~$5 is free.
+    await client.ai.complete.mutate(request)
+    const { database } = server.accessPoint
+    const pass = await database.prisma.pass.findFirstOrThrow({
+      where: { ownerAddress: devAccount(2).address.toLowerCase() },
+    })
+    // Another instance's requests now hold all but 1,000 micro-USD.
+    const available =
+      pass.creditMicroUsd - pass.pendingMicroUsd - pass.heldMicroUsd - pass.debtMicroUsd
+    const price = await server.accessPoint.services.prices.get('dev-pro')
+    await placeHold({
+      database,
+      requestId: `elsewhere-${kind}`,
+      walletAddress: pass.ownerAddress as string,
+      pass: { id: pass.id, creditMicroUsd: pass.creditMicroUsd },
+      model: 'dev-pro',
+      priceId: price.id,
+      holdMicroUsd: available - 1_000n,
+      holdTtlMs: 60_000,
+    })
+    // By the hint, 100,000 tokens ($0.80) fit unclamped; the database says 1,000 micro-USD: the
+    // request is admitted with max_tokens clamped to fit, as it would be from a fresh read.
+    const result = await client.ai.complete.mutate(big)
+    expect(result.costMicroUsd).toBeGreaterThan(0n)
+    expect(result.costMicroUsd).toBeLessThanOrEqual(1_000n)
+    expect(result.usage.outputTokens).toBeLessThan(125)
   })
 })
 

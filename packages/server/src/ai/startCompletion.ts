@@ -11,9 +11,11 @@ import {
   InsufficientBalanceError,
   PaymentFailedError,
 } from '../billing/errors.js'
-import { estimateWorstCase } from '../billing/estimateWorstCase.js'
+import {
+  type EstimateWorstCaseReturnType,
+  estimateWorstCase,
+} from '../billing/estimateWorstCase.js'
 import { getBalance } from '../billing/getBalance.js'
-import { placeHold } from '../billing/placeHold.js'
 import type { RequestScope } from '../http/getRequestScope.js'
 import { instrumentProviderStream } from '../metrics/instrumentProviderStream.js'
 import type { ChatMessage } from '../providers/types.js'
@@ -142,7 +144,7 @@ async function admitCompletion(
   }: StartCompletionParameters,
   span?: Span,
 ) {
-  const { database, providers, prices, passes, ai, metrics } = services
+  const { database, providers, prices, passes, holds, ai, metrics } = services
   span?.setAttribute('accesspoint.ledger.request_id', requestId)
   const resolved = providers.resolve(model)
   if (resolved.roles && !resolved.roles.some((role) => wallet.roles.includes(role)))
@@ -173,6 +175,28 @@ async function admitCompletion(
   return { resolved, price, worstCase }
 
   async function admit() {
+    // The pass as the last batch saw it sizes the hold without a read, when the request fits
+    // unclamped by it. The hint can be stale (another instance's holds), so a refusal decides
+    // again from a fresh read, which may clamp `max_tokens` instead of refusing.
+    const hint = holds.lastUsage(passId)
+    let hinted: EstimateWorstCaseReturnType | undefined
+    try {
+      hinted =
+        hint &&
+        estimate(pass.creditMicroUsd - hint.pendingMicroUsd - hint.heldMicroUsd - hint.debtMicroUsd)
+    } catch {
+      // Refused by the hint: the fresh read below decides, with the right numbers.
+    }
+    if (hinted && !hinted.clamped) {
+      const admitted = await place(hinted).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof InsufficientBalanceError) return false
+          throw error
+        },
+      )
+      if (admitted) return hinted
+    }
     const balance = await getBalance({ database, passId, creditMicroUsd: pass.creditMicroUsd })
     // A suspended pass shows nothing available; say why, and what to deposit, instead.
     if (balance.suspended)
@@ -181,36 +205,45 @@ async function admitCompletion(
         amountDueMicroUsd: balance.amountDueMicroUsd,
         tokenId: pass.tokenId,
       })
-    const worstCase = estimateWorstCase({
+    const worstCase = estimate(balance.availableMicroUsd)
+    await place(worstCase)
+    return worstCase
+  }
+
+  function estimate(availableMicroUsd: bigint) {
+    return estimateWorstCase({
       price,
       inputTokensUpperBound: countInputTokensUpperBound(messages),
       maxTokens: maxTokens ?? ai.defaultMaxTokens,
       capMicroUsd: ai.capMicroUsd,
-      availableMicroUsd: balance.availableMicroUsd,
+      availableMicroUsd,
       passTokenId: pass.tokenId,
     })
+  }
+
+  async function place(worstCase: EstimateWorstCaseReturnType) {
     span?.setAttribute('accesspoint.hold.micro_usd', String(worstCase.holdMicroUsd))
-    await placeHold({
-      database,
-      requestId,
-      walletAddress: principal.walletAddress,
-      pass: { id: passId, creditMicroUsd: pass.creditMicroUsd, tokenId: pass.tokenId },
-      model,
-      priceId: price.id,
-      holdMicroUsd: worstCase.holdMicroUsd,
-      holdTtlMs: ai.holdTtlMs,
-      sessionId: principal.kind === 'session' ? principal.sessionId : undefined,
-      apiKeyId: principal.kind === 'apiKey' ? principal.apiKeyId : undefined,
-      stream,
-    }).catch((error: unknown) => {
-      // The connection can drop after the hold committed but before we heard so: the request is
-      // refused, so its hold must not stay open until it expires. Releasing a request id that has
-      // no entry changes nothing, and the writer retries until the database is back.
-      if (error instanceof BillingUnavailableError)
-        services.ledger.release({ requestId }).catch(() => {})
-      throw error
-    })
-    return worstCase
+    await holds
+      .place({
+        requestId,
+        walletAddress: principal.walletAddress,
+        pass: { id: passId, creditMicroUsd: pass.creditMicroUsd, tokenId: pass.tokenId },
+        model,
+        priceId: price.id,
+        holdMicroUsd: worstCase.holdMicroUsd,
+        holdTtlMs: ai.holdTtlMs,
+        sessionId: principal.kind === 'session' ? principal.sessionId : undefined,
+        apiKeyId: principal.kind === 'apiKey' ? principal.apiKeyId : undefined,
+        stream,
+      })
+      .catch((error: unknown) => {
+        // The connection can drop after the hold committed but before we heard so: the request
+        // is refused, so its hold must not stay open until it expires. Releasing a request id
+        // that has no entry changes nothing, and the writer retries until the database is back.
+        if (error instanceof BillingUnavailableError)
+          services.ledger.release({ requestId }).catch(() => {})
+        throw error
+      })
   }
 }
 

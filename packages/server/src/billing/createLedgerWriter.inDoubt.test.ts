@@ -62,14 +62,14 @@ test('a capture and a release whose commit was not acknowledged report what was 
     })
 
   const logger = { info: vi.fn<BillingLogger['info']>(), warn: vi.fn(), error: vi.fn() }
-  // A batch of both: one transaction, so one COMMIT.
+  // A batch of both: one statement, committed on its own (no COMMIT message): its reply is lost.
   const ledger = createLedgerWriter({
     database: proxied,
     maxDelayMs: 20,
     retry: { initialMs: 10, maxMs: 50 },
     logger,
   })
-  proxy.swallowReplyTo('COMMIT')
+  proxy.swallowReplyTo('WITH v AS')
   const [captured, released] = await Promise.all([
     ledger.capture({
       requestId: 'answered',

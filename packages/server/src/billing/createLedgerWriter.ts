@@ -1,14 +1,15 @@
 /*
  * Capture with group commit.
  *
- * Captures and releases are queued; one writer loop commits them in batches, ONE transaction per
- * batch, and resolves each caller's promise only after that transaction has committed, so the
- * API layer sends the final response/event after the charge is durable. While a batch is being
- * written the next one fills up, so under load batches grow on their own and the database sees
- * a handful of transactions per second however many requests finish; when idle an entry waits at
- * most `maxDelayMs` for company.
+ * Captures and releases are queued; one writer loop commits them in batches, ONE statement (so
+ * one transaction, one round trip) per batch, and resolves each caller's promise only after it
+ * has committed, so the API layer sends the final response/event after the charge is durable.
+ * While a batch is being written the next one fills up, so under load batches grow on their own
+ * and the database sees a handful of commits per second however many requests finish. An idle
+ * writer sends on the next turn of the event loop (`maxDelayMs` 0, the default), or waits that
+ * long for company.
  *
- * A batch, in one transaction:
+ * A batch, in one statement (`captureStatement` at the end of this file):
  *   1. lock its still-HELD entries, ordered by requestId (FOR UPDATE);
  *   2. one UPDATE for all of them (HELD → CHARGED with charge and tokens, or → RELEASED);
  *   3. lock their passes ordered by id, then one UPDATE: held −= Σ holds, pending += Σ charges.
@@ -28,13 +29,12 @@
  * hold only, so the excess is not charged (the seller absorbs it) and is logged as a warning.
  *
  * Measured by `pnpm exec vitest run src/billing/createLedgerWriter.test.ts` (it prints the
- * figures): 2,000 concurrent captures over 20 passes with the defaults (maxBatch 256,
- * maxDelayMs 2), Node 20 on 2 vCPU, PostgreSQL 15 on localhost (fsync on) / PGlite in-process:
- *   PostgreSQL  130–140 ms, 8 transactions: ~14,000–15,000 captures/s
- *   PGlite      130–150 ms, 8 transactions: ~13,000–15,000 captures/s
- * (~8,500/s on both while the machine ran other test suites), against ~190–270 captures/s with
- * maxBatch 1, i.e. one transaction per capture. A batch costs six round trips whatever its
- * size; the 2 ms wait only applies when the writer is idle.
+ * figures): 2,000 concurrent captures over 20 passes with the defaults (maxBatch 256), Node 20
+ * on 2 vCPU, PostgreSQL 15 on localhost (fsync on) / PGlite in-process: ~13,000–15,000
+ * captures/s on both, in 8 statements, against ~360 captures/s with maxBatch 1, i.e. one
+ * statement per capture. It used to be an interactive Prisma transaction of six round trips per
+ * batch; as one statement on the driver (`database.query`) the request path spends far less CPU
+ * per batch (see README, Performance).
  */
 import { InvalidInputError, type InvalidInputErrorType, type MicroUsd } from '@accesspoint/core'
 import type { Database } from '../db/createDatabase.js'
@@ -102,10 +102,13 @@ export type LedgerWriter = {
 }
 
 export type CreateLedgerWriterParameters = {
-  database: Pick<Database, 'prisma'>
+  database: Pick<Database, 'prisma' | 'query'>
   /** Most entries in one transaction. @default 256 */
   maxBatch?: number | undefined
-  /** How long an entry waits for others when the writer is idle. @default 2 */
+  /**
+   * How long an entry waits for others when the writer is idle; 0 sends it on the next turn of
+   * the event loop, with whatever else arrived in this one. @default 0
+   */
   maxDelayMs?: number | undefined
   /** Backoff after a failed batch: doubles from `initialMs` up to `maxMs`. */
   retry?: { initialMs?: number | undefined; maxMs?: number | undefined } | undefined
@@ -144,7 +147,7 @@ const unchanged: LedgerWriteResult = { changed: false, chargeMicroUsd: null }
 export function createLedgerWriter({
   database,
   maxBatch = 256,
-  maxDelayMs = 2,
+  maxDelayMs = 0,
   retry = {},
   logger = consoleLogger,
   onCommit,
@@ -153,7 +156,8 @@ export function createLedgerWriter({
   const { initialMs = 25, maxMs = 2_000 } = retry
   const stats = { batches: 0, failedAttempts: 0, captured: 0, released: 0, unchanged: 0, capped: 0 }
   const queue: Item[] = []
-  let timer: NodeJS.Timeout | undefined
+  // Cancels the pending start of a batch, if one is scheduled.
+  let scheduled: (() => void) | undefined
   let draining: Promise<void> | undefined
   let closed = false
   // Settles when the most recently queued item settles; batches are FIFO, so then all have.
@@ -170,15 +174,26 @@ export function createLedgerWriter({
     queue.push({ ...operation, resolve, reject })
     tail = promise.catch(() => {})
     if (!draining) {
-      if (queue.length >= maxBatch || maxDelayMs <= 0) startDraining()
-      else timer ??= setTimeout(startDraining, maxDelayMs)
+      if (queue.length >= maxBatch) startDraining()
+      // On the next turn of the event loop at the soonest: what the caller wrote before the
+      // capture (a stream's last tokens) reaches the socket first, which matters with PGlite,
+      // whose statements run on this thread.
+      else if (!scheduled) {
+        if (maxDelayMs > 0) {
+          const timeout = setTimeout(startDraining, maxDelayMs)
+          scheduled = () => clearTimeout(timeout)
+        } else {
+          const immediate = setImmediate(startDraining)
+          scheduled = () => clearImmediate(immediate)
+        }
+      }
     }
     return promise
   }
 
   function startDraining(): void {
-    if (timer) clearTimeout(timer)
-    timer = undefined
+    scheduled?.()
+    scheduled = undefined
     if (draining || queue.length === 0) return
     draining = (async () => {
       try {
@@ -288,114 +303,64 @@ export function createLedgerWriter({
     capturedAt: Date,
     retry: boolean,
   ): Promise<Map<string, Written>> {
+    // A request id twice in one batch: the first operation is the one written.
     const first = new Map<string, Item>()
     for (const item of items) if (!first.has(item.requestId)) first.set(item.requestId, item)
-    const requestIds = [...first.keys()].sort()
+    const operations = [...first.values()]
     const results = new Map<string, Written>()
+    const at = capturedAt.toISOString()
 
-    await database.prisma.$transaction(
-      async (tx) => {
-        const held = await tx.$queryRaw<
-          { requestId: string; passId: string | null; holdMicroUsd: bigint }[]
-        >`
-          SELECT "requestId", "passId", "holdMicroUsd" FROM "LedgerEntry"
-          WHERE "requestId" = ANY(${requestIds}::text[]) AND status = 'HELD'
-          ORDER BY "requestId"
-          FOR UPDATE`
-        // An attempt whose COMMIT reached the database but whose reply did not (the connection
-        // dropped) did write its entries: they carry this batch's timestamp. Their callers get
-        // what was recorded, not "unchanged" (a charged answer reported as costing nothing).
-        if (retry) {
-          const missing = requestIds.filter((id) => !held.some((row) => row.requestId === id))
-          const written = await tx.$queryRaw<
-            { requestId: string; chargeMicroUsd: bigint | null }[]
-          >`
-            SELECT "requestId", "chargeMicroUsd" FROM "LedgerEntry"
-            WHERE "requestId" = ANY(${missing}::text[]) AND "capturedAt" = ${capturedAt}`
-          for (const row of written)
-            results.set(row.requestId, { chargeMicroUsd: row.chargeMicroUsd })
-        }
-        if (held.length === 0) return
+    // An attempt whose COMMIT reached the database but whose reply did not (the connection
+    // dropped) did write its entries: they carry this batch's timestamp. Their callers get what
+    // was recorded, not "unchanged" (a charged answer reported as costing nothing).
+    if (retry) {
+      const written = await database.query<{ requestId: string; chargeMicroUsd: string | null }>(
+        `SELECT "requestId", "chargeMicroUsd"::text FROM "LedgerEntry"
+         WHERE "requestId" = ANY($1::text[]) AND status <> 'HELD' AND "capturedAt" = $2::timestamp(3)`,
+        [[...first.keys()], at],
+      )
+      for (const row of written)
+        results.set(row.requestId, {
+          chargeMicroUsd: row.chargeMicroUsd === null ? null : BigInt(row.chargeMicroUsd),
+        })
+    }
 
-        const columns = {
-          requestId: [] as string[],
-          charged: [] as boolean[],
-          charge: [] as bigint[],
-          inputTokens: [] as number[],
-          cachedInputTokens: [] as number[],
-          outputTokens: [] as number[],
-          aborted: [] as boolean[],
-          finishReason: [] as string[],
-        }
-        const byPass = new Map<string, { held: bigint; charged: bigint }>()
-        for (const entry of held) {
-          const item = first.get(entry.requestId)
-          if (!item) continue
-          const requested = item.kind === 'capture' ? item.capture.chargeMicroUsd : 0n
-          const charge = requested > entry.holdMicroUsd ? entry.holdMicroUsd : requested
-          const usage = item.kind === 'capture' ? item.capture.usage : undefined
-          columns.requestId.push(entry.requestId)
-          columns.charged.push(item.kind === 'capture')
-          columns.charge.push(charge)
-          columns.inputTokens.push(usage?.inputTokens ?? 0)
-          columns.cachedInputTokens.push(usage?.cachedInputTokens ?? 0)
-          columns.outputTokens.push(usage?.outputTokens ?? 0)
-          columns.aborted.push(item.kind === 'capture' && item.capture.aborted === true)
-          columns.finishReason.push(
-            (item.kind === 'capture' ? item.capture.finishReason : undefined) ?? '',
-          )
-          results.set(entry.requestId, {
-            chargeMicroUsd: item.kind === 'capture' ? charge : null,
-            ...(requested > charge ? { requestedMicroUsd: requested } : {}),
-          })
-          if (entry.passId) {
-            const sum = byPass.get(entry.passId) ?? { held: 0n, charged: 0n }
-            sum.held += entry.holdMicroUsd
-            sum.charged += charge
-            byPass.set(entry.passId, sum)
-          }
-        }
-
-        // Arrays carry no NULLs (their types are inferred from the values): a release is
-        // `charged = false`, and an empty finish reason stands for none.
-        await tx.$executeRaw`
-          UPDATE "LedgerEntry" AS e SET
-            status = CASE WHEN v.charged THEN 'CHARGED' ELSE 'RELEASED' END::"LedgerStatus",
-            "chargeMicroUsd" = CASE WHEN v.charged THEN v.charge END,
-            "inputTokens" = CASE WHEN v.charged THEN v.input END,
-            "cachedInputTokens" = CASE WHEN v.charged THEN v.cached END,
-            "outputTokens" = CASE WHEN v.charged THEN v.output END,
-            aborted = v.aborted,
-            "finishReason" = NULLIF(v.finish, ''),
-            "capturedAt" = ${capturedAt}
-          FROM unnest(
-            ${columns.requestId}::text[], ${columns.charged}::boolean[], ${columns.charge}::bigint[],
-            ${columns.inputTokens}::int[], ${columns.cachedInputTokens}::int[],
-            ${columns.outputTokens}::int[], ${columns.aborted}::boolean[],
-            ${columns.finishReason}::text[]
-          ) AS v("requestId", charged, charge, input, cached, output, aborted, finish)
-          WHERE e."requestId" = v."requestId" AND e.status = 'HELD'`
-
-        if (byPass.size === 0) return
-        const passIds = [...byPass.keys()].sort()
-        await tx.$queryRaw`
-          SELECT id FROM "Pass" WHERE id = ANY(${passIds}::uuid[]) ORDER BY id FOR UPDATE`
-        await tx.$executeRaw`
-          UPDATE "Pass" AS p SET
-            "heldMicroUsd" = p."heldMicroUsd" - v.held,
-            "pendingMicroUsd" = p."pendingMicroUsd" + v.charged,
-            "updatedAt" = now()
-          FROM unnest(
-            ${passIds}::uuid[],
-            ${passIds.map((id) => byPass.get(id)?.held ?? 0n)}::bigint[],
-            ${passIds.map((id) => byPass.get(id)?.charged ?? 0n)}::bigint[]
-          ) AS v(id, held, charged)
-          WHERE p.id = v.id`
-      },
-      // Waiting for a pooled connection behind a burst of admissions is normal; a batch that
-      // still fails is retried anyway.
-      { maxWait: 10_000, timeout: 30_000 },
+    const rows = await database.query<{
+      requestId: string
+      charged: boolean
+      chargeMicroUsd: string | null
+      requestedMicroUsd: string
+    }>(
+      captureStatement,
+      [
+        operations.map((item) => item.requestId),
+        operations.map((item) => item.kind === 'capture'),
+        operations.map((item) =>
+          item.kind === 'capture' ? String(item.capture.chargeMicroUsd) : '0',
+        ),
+        operations.map((item) => (item.kind === 'capture' ? item.capture.usage.inputTokens : 0)),
+        operations.map((item) =>
+          item.kind === 'capture' ? (item.capture.usage.cachedInputTokens ?? 0) : 0,
+        ),
+        operations.map((item) => (item.kind === 'capture' ? item.capture.usage.outputTokens : 0)),
+        operations.map((item) => item.kind === 'capture' && item.capture.aborted === true),
+        operations.map((item) =>
+          item.kind === 'capture' ? (item.capture.finishReason ?? '') : '',
+        ),
+        at,
+      ],
+      'accesspoint_capture_batch',
     )
+    for (const row of rows) {
+      const charge = row.chargeMicroUsd === null ? null : BigInt(row.chargeMicroUsd)
+      const requested = BigInt(row.requestedMicroUsd)
+      results.set(row.requestId, {
+        chargeMicroUsd: row.charged ? charge : null,
+        ...(row.charged && charge !== null && requested > charge
+          ? { requestedMicroUsd: requested }
+          : {}),
+      })
+    }
     return results
   }
 
@@ -444,3 +409,56 @@ function validateCapture({ requestId, chargeMicroUsd, usage }: CaptureParameters
   }
   return issues
 }
+
+/*
+ * One batch, one statement (its own transaction, one round trip):
+ *   held:    its still-HELD entries, locked in requestId order;
+ *   entries: HELD → CHARGED (the charge capped at the hold) or → RELEASED;
+ *   totals:  per pass, Σ holds released and Σ charges;
+ *   locked:  those passes locked in id order, all before any is updated (the sub-select in
+ *            `passes` runs once, before its first row is written);
+ *   passes:  held −= Σ holds, pending += Σ charges.
+ * Amounts travel as text: exact in both drivers. Arrays carry no NULLs: a release is
+ * `charged = false`, and an empty finish reason stands for none.
+ */
+const captureStatement = `
+  WITH v AS (
+    SELECT * FROM unnest(
+      $1::text[], $2::boolean[], $3::bigint[], $4::int[], $5::int[], $6::int[], $7::boolean[],
+      $8::text[]
+    ) AS v("requestId", charged, charge, input, cached, output, aborted, finish)
+  ), held AS (
+    SELECT "requestId", "passId", "holdMicroUsd" FROM "LedgerEntry"
+    WHERE "requestId" IN (SELECT "requestId" FROM v) AND status = 'HELD'
+    ORDER BY "requestId"
+    FOR UPDATE
+  ), entries AS (
+    UPDATE "LedgerEntry" AS e SET
+      status = CASE WHEN v.charged THEN 'CHARGED' ELSE 'RELEASED' END::"LedgerStatus",
+      "chargeMicroUsd" = CASE WHEN v.charged THEN LEAST(v.charge, h."holdMicroUsd") END,
+      "inputTokens" = CASE WHEN v.charged THEN v.input END,
+      "cachedInputTokens" = CASE WHEN v.charged THEN v.cached END,
+      "outputTokens" = CASE WHEN v.charged THEN v.output END,
+      aborted = v.aborted,
+      "finishReason" = NULLIF(v.finish, ''),
+      "capturedAt" = $9::timestamp(3)
+    FROM held h JOIN v ON v."requestId" = h."requestId"
+    WHERE e."requestId" = h."requestId"
+    RETURNING e."requestId", e."passId", h."holdMicroUsd", e."chargeMicroUsd", v.charge, v.charged
+  ), totals AS (
+    SELECT "passId", sum("holdMicroUsd")::bigint AS held,
+      COALESCE(sum("chargeMicroUsd"), 0)::bigint AS charged
+    FROM entries WHERE "passId" IS NOT NULL GROUP BY "passId"
+  ), locked AS (
+    SELECT id FROM "Pass" WHERE id IN (SELECT "passId" FROM totals) ORDER BY id FOR UPDATE
+  ), passes AS (
+    UPDATE "Pass" AS p SET
+      "heldMicroUsd" = p."heldMicroUsd" - t.held,
+      "pendingMicroUsd" = p."pendingMicroUsd" + t.charged,
+      "updatedAt" = now()
+    FROM totals t
+    WHERE p.id = t."passId" AND (SELECT count(*) FROM locked) > 0
+  )
+  SELECT "requestId", charged, "chargeMicroUsd"::text AS "chargeMicroUsd",
+    charge::text AS "requestedMicroUsd"
+  FROM entries`

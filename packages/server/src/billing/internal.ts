@@ -1,5 +1,12 @@
+import type { MicroUsd } from '@accesspoint/core'
 import { isBaseError } from '@accesspoint/core'
-import { BillingUnavailableError } from './errors.js'
+import type { Database } from '../db/createDatabase.js'
+import {
+  BillingUnavailableError,
+  InsufficientBalanceError,
+  PassNotFoundError,
+  PaymentFailedError,
+} from './errors.js'
 import type { BillingLogger } from './types.js'
 
 // Helpers shared by the billing functions; not part of the package's API.
@@ -59,4 +66,74 @@ export function isDataError(error: unknown): boolean {
 export function toBillingError(error: unknown, operation: string): unknown {
   if (isBaseError(error) || isDataError(error)) return error
   return new BillingUnavailableError({ operation, cause: error })
+}
+
+/** What is wrong with a hold before it reaches SQL (a negative hold would raise the balance). */
+export function checkHold(hold: {
+  requestId: unknown
+  holdMicroUsd: unknown
+  pass: { creditMicroUsd: unknown }
+  holdTtlMs: unknown
+}): { path: string; message: string }[] {
+  const issues: { path: string; message: string }[] = []
+  const { requestId, holdMicroUsd, pass, holdTtlMs } = hold
+  if (typeof requestId !== 'string' || requestId.length < 1 || requestId.length > 128)
+    issues.push({ path: 'requestId', message: 'expected 1 to 128 characters' })
+  if (typeof holdMicroUsd !== 'bigint' || holdMicroUsd < 0n)
+    issues.push({ path: 'holdMicroUsd', message: 'expected a non-negative bigint of micro-USD' })
+  if (typeof pass.creditMicroUsd !== 'bigint' || pass.creditMicroUsd < 0n)
+    issues.push({
+      path: 'pass.creditMicroUsd',
+      message: 'expected a non-negative bigint of micro-USD',
+    })
+  if (!Number.isSafeInteger(holdTtlMs) || (holdTtlMs as number) <= 0)
+    issues.push({ path: 'holdTtlMs', message: 'expected a positive integer of milliseconds' })
+  return issues
+}
+
+/**
+ * Why a hold was refused, from a fresh read of the pass: the error to give the caller (with the
+ * numbers, or what a suspended pass still owes), and whether the hold fits by now (a hold was
+ * released in between), in which case the caller tries again rather than refuse with numbers
+ * that say it fits.
+ */
+export async function explainRefusedHold({
+  database,
+  pass,
+  holdMicroUsd,
+}: {
+  database: Pick<Database, 'prisma'>
+  pass: { id: string; creditMicroUsd: MicroUsd; tokenId?: bigint | undefined }
+  holdMicroUsd: MicroUsd
+}): Promise<{ fitsNow: boolean; error: Error }> {
+  const current = await database.prisma.pass
+    .findUnique({
+      where: { id: pass.id },
+      select: { tokenId: true, pendingMicroUsd: true, heldMicroUsd: true, debtMicroUsd: true },
+    })
+    .catch((error: unknown) => {
+      throw toBillingError(error, 'read a pass')
+    })
+  if (!current) return { fitsNow: false, error: new PassNotFoundError({ passId: pass.id }) }
+  const tokenId = pass.tokenId ?? BigInt(current.tokenId.toFixed())
+  const covering = pass.creditMicroUsd - current.pendingMicroUsd - current.heldMicroUsd
+  if (current.debtMicroUsd > 0n && covering < current.debtMicroUsd)
+    return {
+      fitsNow: false,
+      error: new PaymentFailedError({
+        debtMicroUsd: current.debtMicroUsd,
+        amountDueMicroUsd: current.debtMicroUsd - covering,
+        neededMicroUsd: holdMicroUsd,
+        tokenId,
+      }),
+    }
+  const available = covering - current.debtMicroUsd
+  return {
+    fitsNow: available >= holdMicroUsd,
+    error: new InsufficientBalanceError({
+      neededMicroUsd: holdMicroUsd,
+      availableMicroUsd: atLeastZero(available),
+      tokenId,
+    }),
+  }
 }

@@ -1,17 +1,17 @@
 /*
  * Admission: the one atomic check-and-reserve.
  *
- * How: a single SQL statement (one round trip, its own transaction). A data-modifying CTE runs
- *   UPDATE "Pass" SET held += hold, credit = $credit, suspendedAt = NULL
- *     WHERE id = $id AND $credit − pending − held − debt ≥ hold RETURNING …
- * and INSERTs the HELD ledger row only from the UPDATE's RETURNING, so both happen or neither.
- * The UPDATE takes the pass's row lock; a concurrent admission (on this instance or any other
- * sharing the database) blocks on that lock and, under READ COMMITTED, re-evaluates the WHERE
- * against the row as committed by the winner (EvalPlanQual). That re-check is what makes N
- * concurrent requests unable to overdraw the pass: correctness comes from the row lock, not
- * from anything in this process, so it holds across instances without Redis. A duplicate
- * request id fails the INSERT on the primary key, which aborts the whole statement, UPDATE
- * included.
+ * How: a single SQL statement (one round trip, its own transaction), `placeHolds` with one hold:
+ * it locks the pass's row (FOR UPDATE), checks credit − pending − held − debt ≥ hold against
+ * the row as locked, and from that one check both raises `held` and INSERTs the HELD ledger
+ * row, so both happen or neither. A concurrent admission (on this instance or any other sharing
+ * the database) blocks on that lock and, under READ COMMITTED, reads the row as committed by the
+ * winner (EvalPlanQual). That is what makes N concurrent requests unable to overdraw the pass:
+ * correctness comes from the row lock, not from anything in this process, so it holds across
+ * instances without Redis. A duplicate request id fails the INSERT on the primary key, which
+ * aborts the whole statement, UPDATE included. The request path batches admissions through
+ * `createHoldWriter` (the same statement for many holds); this function is the one-hold form,
+ * and where a refusal is explained.
  *
  * Debt (what a settlement could not collect, see settlement/runSettlement) is part of the
  * condition rather than a flag check: a suspended pass is admitted, and un-suspended in the same
@@ -23,29 +23,18 @@
  * but the row lock is held across client round trips (SELECT, UPDATE, INSERT, COMMIT) instead
  * of inside one statement, so a hot pass serialises on round trips, not just on the commit.
  *
- * Measured: 200 concurrent placeHold calls on ONE pass, Node 20 on 2 vCPU shared with other
- * work, PostgreSQL 15 on localhost (fsync on), PGlite 0.5 in-process:
- *
- *                                              funded for 50    funded for all 200
- *   PostgreSQL, pool of 10, this statement     120–210 ms       150–200 ms (1,000–1,300/s)
- *   PostgreSQL, pool of 10, interactive tx     210–320 ms       460–600 ms (330–430/s)
- *   PostgreSQL, two pools of 5 (2 instances)   250–260 ms
- *   PGlite, this statement                     250–360 ms       235–245 ms (~850/s)
- *   PGlite, interactive tx                     375–420 ms       680–770 ms (~280/s)
- *
- * Every run: exactly 50 admitted, 150 refused with INSUFFICIENT_BALANCE, Σ HELD entries = held
- * = credit, and a concurrent watcher never saw held above credit. A refusal costs one more
- * round trip (a fresh read for the message). One admission alone costs ~0.85 ms on PostgreSQL,
- * mostly the commit's WAL flush, which is also what bounds a single hot pass (~1,200/s); with
- * `synchronous_commit = off` the all-fit case took 73 ms, but a database crash could then lose
- * holds of requests still being served, whose captures would find nothing to charge, so it is
- * not used. Different passes share no lock: 2,000 holds over 20 passes took ~0.9 s on
- * PostgreSQL (~2,200/s, CPU-bound on this machine) and ~2.3 s on PGlite, which is one
- * connection where statements simply queue.
- *
- * The figures for this statement are printed by `pnpm exec vitest run
- * src/billing/placeHold.test.ts` ("under contention"); the interactive-transaction variant was
- * measured once with a throwaway script and is not kept.
+ * Measured (`pnpm exec vitest run src/billing/placeHold.test.ts`, "under contention", prints
+ * the figures): 200 concurrent placeHold calls on ONE pass funded for 50, Node 20 on 2 vCPU,
+ * PostgreSQL 15 on localhost (fsync on) / PGlite in-process: every run exactly 50 admitted, 150
+ * refused with INSUFFICIENT_BALANCE, Σ HELD entries = held = credit, and a concurrent watcher
+ * never saw held above credit; 350–450 ms on PostgreSQL (one pool or two), 500–650 ms on
+ * PGlite. A refusal costs one more round trip (a fresh read for the message). One statement per
+ * hold is bounded by its commit (WAL flush): ~1,000–1,700 holds/s over 20 passes on PostgreSQL.
+ * The request path does not pay that per request: `createHoldWriter` sends the holds that
+ * arrive together as one statement (2,000 holds over 20 passes in 8 statements, ~13,000/s).
+ * `synchronous_commit = off` would make single holds cheaper, but a database crash could then
+ * lose holds of requests still being served, whose captures would find nothing to charge, so it
+ * is not used. (The interactive transaction above measured 2–3× slower once; not kept.)
  *
  * Lock order (with createLedgerWriter, recoverOpenHolds and settlement): LedgerEntry rows by
  * requestId, then Pass rows by id. This statement locks one Pass row and inserts a new entry,
@@ -57,17 +46,15 @@ import {
   type BillingUnavailableErrorType,
   DuplicateRequestError,
   type DuplicateRequestErrorType,
-  InsufficientBalanceError,
   type InsufficientBalanceErrorType,
-  PassNotFoundError,
   type PassNotFoundErrorType,
-  PaymentFailedError,
   type PaymentFailedErrorType,
 } from './errors.js'
-import { atLeastZero, getSqlState, toBillingError } from './internal.js'
+import { checkHold, explainRefusedHold, getSqlState, toBillingError } from './internal.js'
+import { type PlaceHoldsReturnType, placeHolds } from './placeHolds.js'
 
 export type PlaceHoldParameters = {
-  database: Pick<Database, 'prisma'>
+  database: Pick<Database, 'prisma' | 'query'>
   /** The ledger key: one request, one entry, at most one charge. */
   requestId: string
   /** Lower-case 0x address; must exist as a Wallet row. */
@@ -133,108 +120,27 @@ const maxAttempts = 3
  * @throws {InvalidInputError} A negative amount, an empty or over-long request id, a bad TTL.
  */
 export async function placeHold(parameters: PlaceHoldParameters): Promise<PlaceHoldReturnType> {
-  const { database, requestId, walletAddress, pass, model, priceId, holdMicroUsd } = parameters
-  // A negative hold would raise the available balance: refused before it reaches SQL.
-  const issues = [
-    ...(typeof requestId === 'string' && requestId.length >= 1 && requestId.length <= 128
-      ? []
-      : [{ path: 'requestId', message: 'expected 1 to 128 characters' }]),
-    ...(typeof holdMicroUsd === 'bigint' && holdMicroUsd >= 0n
-      ? []
-      : [{ path: 'holdMicroUsd', message: 'expected a non-negative bigint of micro-USD' }]),
-    ...(typeof pass.creditMicroUsd === 'bigint' && pass.creditMicroUsd >= 0n
-      ? []
-      : [{ path: 'pass.creditMicroUsd', message: 'expected a non-negative bigint of micro-USD' }]),
-    ...(Number.isSafeInteger(parameters.holdTtlMs) && parameters.holdTtlMs > 0
-      ? []
-      : [{ path: 'holdTtlMs', message: 'expected a positive integer of milliseconds' }]),
-  ]
+  const { database, requestId, pass, holdMicroUsd } = parameters
+  const issues = checkHold(parameters)
   if (issues.length > 0) throw new InvalidInputError('Invalid hold.', { issues })
   const credit = pass.creditMicroUsd
   const holdExpiresAt = new Date((parameters.now ?? Date.now()) + parameters.holdTtlMs)
 
   for (let attempt = 1; ; attempt++) {
-    let rows: {
-      creditMicroUsd: bigint
-      pendingMicroUsd: bigint
-      heldMicroUsd: bigint
-      debtMicroUsd: bigint
-    }[]
+    let admitted: PlaceHoldsReturnType[number] | undefined
     try {
-      rows = await database.prisma.$queryRaw`
-        WITH updated AS (
-          UPDATE "Pass"
-          SET "heldMicroUsd" = "heldMicroUsd" + ${holdMicroUsd}::bigint,
-              "creditMicroUsd" = ${credit}::bigint,
-              "suspendedAt" = NULL,
-              "updatedAt" = now()
-          WHERE id = ${pass.id}::uuid
-            AND ${credit}::bigint - "pendingMicroUsd" - "heldMicroUsd" - "debtMicroUsd"
-              >= ${holdMicroUsd}::bigint
-          RETURNING id, "creditMicroUsd", "pendingMicroUsd", "heldMicroUsd", "debtMicroUsd"
-        ), inserted AS (
-          INSERT INTO "LedgerEntry" (
-            "requestId", "walletAddress", "passId", "sessionId", "apiKeyId", model, "priceId",
-            status, "holdMicroUsd", stream, "holdExpiresAt"
-          )
-          SELECT ${requestId}, ${walletAddress}, id, ${parameters.sessionId ?? null}::uuid,
-            ${parameters.apiKeyId ?? null}::uuid, ${model}, ${priceId}::uuid,
-            'HELD', ${holdMicroUsd}::bigint, ${parameters.stream ?? false}, ${holdExpiresAt}
-          FROM updated
-          RETURNING "requestId"
-        )
-        SELECT u."creditMicroUsd", u."pendingMicroUsd", u."heldMicroUsd", u."debtMicroUsd"
-        FROM updated u, inserted`
+      ;[admitted] = await placeHolds({
+        database,
+        holds: [{ ...parameters, pass: { id: pass.id, creditMicroUsd: credit }, holdExpiresAt }],
+      })
     } catch (error) {
       if (getSqlState(error) === '23505') throw new DuplicateRequestError({ requestId })
       throw toBillingError(error, 'place a hold')
     }
+    if (admitted?.admitted)
+      return { requestId, holdMicroUsd, holdExpiresAt, balance: admitted.balance }
 
-    const admitted = rows[0]
-    if (admitted) {
-      const { debtMicroUsd, ...amounts } = admitted
-      return {
-        requestId,
-        holdMicroUsd,
-        holdExpiresAt,
-        balance: {
-          ...amounts,
-          availableMicroUsd: atLeastZero(
-            amounts.creditMicroUsd - amounts.pendingMicroUsd - amounts.heldMicroUsd - debtMicroUsd,
-          ),
-        },
-      }
-    }
-
-    const current = await database.prisma.pass
-      .findUnique({
-        where: { id: pass.id },
-        select: {
-          tokenId: true,
-          pendingMicroUsd: true,
-          heldMicroUsd: true,
-          debtMicroUsd: true,
-        },
-      })
-      .catch((error: unknown) => {
-        throw toBillingError(error, 'read a pass')
-      })
-    if (!current) throw new PassNotFoundError({ passId: pass.id })
-    const tokenId = pass.tokenId ?? BigInt(current.tokenId.toFixed())
-    const covering = credit - current.pendingMicroUsd - current.heldMicroUsd
-    if (current.debtMicroUsd > 0n && covering < current.debtMicroUsd)
-      throw new PaymentFailedError({
-        debtMicroUsd: current.debtMicroUsd,
-        amountDueMicroUsd: current.debtMicroUsd - covering,
-        neededMicroUsd: holdMicroUsd,
-        tokenId,
-      })
-    const available = covering - current.debtMicroUsd
-    if (available >= holdMicroUsd && attempt < maxAttempts) continue
-    throw new InsufficientBalanceError({
-      neededMicroUsd: holdMicroUsd,
-      availableMicroUsd: atLeastZero(available),
-      tokenId,
-    })
+    const refusal = await explainRefusedHold({ database, pass, holdMicroUsd })
+    if (!(refusal.fitsNow && attempt < maxAttempts)) throw refusal.error
   }
 }

@@ -41,6 +41,17 @@ type DatabaseBase = {
   withMigrationAdapter<T>(
     fn: (adapterFactory: SqlMigrationAwareDriverAdapterFactory) => Promise<T>,
   ): Promise<T>
+  /**
+   * One SQL statement straight to the driver (the pg pool, or PGlite), for the request path's
+   * batch statements: Prisma's query engine costs more CPU per statement than the statement
+   * itself on loopback (measured: `$queryRaw` ~0.6 ms vs ~0.16 ms on the pool, and its client
+   * runtime was the largest item of a metered request's profile). Rows come as the driver parses
+   * them: cast BIGINT columns to text in SQL and read them with `BigInt()`, which both drivers
+   * then agree on. A failing statement rejects with the driver's error (SQLSTATE in `code`).
+   * `name` makes it a prepared statement on PostgreSQL: parsed and planned once per connection
+   * instead of on every call (give each distinct text its own name).
+   */
+  query<Row>(text: string, values?: readonly unknown[], name?: string): Promise<Row[]>
   close(): Promise<void>
 }
 
@@ -79,6 +90,8 @@ export async function createDatabase(
       kind: 'postgres',
       prisma,
       pool,
+      query: async (text, values, name) =>
+        (await pool.query({ text, values: values as unknown[], ...(name ? { name } : {}) })).rows,
       async withMigrationAdapter(fn) {
         const migrationPool = new pg.Pool({
           connectionString: parameters.url,
@@ -117,6 +130,9 @@ export async function createDatabase(
       kind: 'embedded',
       prisma,
       pglite,
+      // PGlite runs a statement only between Prisma's transactions on the same connection.
+      query: async <Row>(text: string, values?: readonly unknown[]) =>
+        (await pglite.query<Row>(text, values as unknown[])).rows,
       // PGlite is one in-process connection, shared with the Prisma client.
       withMigrationAdapter: (fn) => fn(adapter),
       async close() {

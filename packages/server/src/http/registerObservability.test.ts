@@ -70,11 +70,14 @@ describe.each(databaseKinds)('observability (%s)', (kind) => {
     expect(overhead).toBeLessThan(totalMs - 150)
 
     const lines = logLines.filter((line) => line.reqId === `obs-complete-${kind}`)
-    expect(lines.map((line) => line.msg)).toContain('request completed')
-    const completed = lines.find((line) => line.msg === 'request completed')
-    expect(completed).toMatchObject({
+    // One line per request, on completion, with the request, the response and its time.
+    expect(lines.map((line) => line.msg)).toEqual(['request completed'])
+    expect(lines[0]).toMatchObject({
       wallet: devAccount(1).address.toLowerCase(),
       passTokenId: expect.stringMatching(/^\d+$/),
+      req: { method: 'POST', url: '/trpc/ai.complete' },
+      res: { statusCode: 200 },
+      responseTime: expect.any(Number),
     })
     const text = JSON.stringify(lines)
     expect(text).not.toContain(token)
@@ -163,6 +166,12 @@ describe.each(databaseKinds)('observability (%s)', (kind) => {
     // complete, stream and /v1 stream were admitted; one refusal.
     expect(series(body, 'accesspoint_holds_total', { outcome: 'admitted' })).toBe(3)
     expect(series(body, 'accesspoint_holds_total', { outcome: 'insufficient_balance' })).toBe(1)
+
+    // Each admitted hold went through a committed admission batch.
+    const holdBatches = series(body, 'accesspoint_hold_batch_size_count') ?? 0
+    expect(holdBatches).toBeGreaterThanOrEqual(1)
+    expect(series(body, 'accesspoint_hold_batch_size_sum')).toBeGreaterThanOrEqual(3)
+    expect(series(body, 'accesspoint_hold_batch_duration_seconds_count')).toBe(holdBatches)
 
     const ledgerBatches = series(body, 'accesspoint_ledger_batch_size_count') ?? 0
     expect(ledgerBatches).toBeGreaterThanOrEqual(1)

@@ -13,6 +13,12 @@ export type Metrics = {
   }
   /** Admissions: admitted, insufficient_balance, cost_cap, payment_failed, error. */
   holds: Counter<'outcome'>
+  holdBatches: {
+    /** Holds per admission batch statement. */
+    size: Histogram
+    /** How long an admission batch statement took to commit. */
+    duration: Histogram
+  }
   ledger: {
     /** Captures and releases per committed batch transaction. */
     batchSize: Histogram
@@ -206,6 +212,20 @@ export function createMetrics({
       labelNames: ['outcome'],
       registers: [registry],
     }),
+    holdBatches: {
+      size: new Histogram({
+        name: 'accesspoint_hold_batch_size',
+        help: 'Holds per admission batch statement (group commit).',
+        buckets: [1, 2, 5, 10, 25, 50, 100, 256],
+        registers: [registry],
+      }),
+      duration: new Histogram({
+        name: 'accesspoint_hold_batch_duration_seconds',
+        help: 'Time to place and commit one admission batch statement.',
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers: [registry],
+      }),
+    },
     ledger: {
       batchSize: new Histogram({
         name: 'accesspoint_ledger_batch_size',

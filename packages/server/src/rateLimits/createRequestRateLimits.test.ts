@@ -84,6 +84,38 @@ test('a role’s rule replaces the defaults; the most generous of the wallet’s
   expect(keyed.map((status) => status.limit)).toEqual([5, 5])
 })
 
+test('consume counts the IP, key and wallet together: all of them or none', async () => {
+  const limits = createRequestRateLimits({
+    perIp: rule(10),
+    perWallet: rule(2),
+    perApiKey: rule(5),
+  })
+  const into: RateLimitStatus[] = []
+  const consume = () => limits.consume({ ip: '10.0.1.1', principal: key('k9'), roles: [] }, into)
+  expect(await outcomes(3, consume)).toEqual(['ok', 'ok', 'RATE_LIMITED'])
+  // Three statuses per request (IP, key, wallet), the refused one too.
+  expect(into.map((status) => status.limit)).toEqual([10, 5, 2, 10, 5, 2, 10, 5, 2])
+  // The wallet refused the third: the IP and the key spent nothing on it.
+  expect(into.slice(6).map((status) => status.remaining)).toEqual([8, 3, 0])
+})
+
+test('an IP refused a moment ago is refused by checkIp, with no store call, until it refills', async () => {
+  const limits = createRequestRateLimits({ perIp: { points: 1, windowSeconds: 1 } })
+  limits.checkIp('10.0.2.1', [])
+  await limits.consumeIp('10.0.2.1', [])
+  await expect(limits.consumeIp('10.0.2.1', [])).rejects.toMatchObject({ code: 'RATE_LIMITED' })
+  const into: RateLimitStatus[] = []
+  expect(() => limits.checkIp('10.0.2.1', into)).toThrow(
+    expect.objectContaining({ code: 'RATE_LIMITED', retryAfterSeconds: 1 }),
+  )
+  expect(into).toEqual([{ limit: 1, remaining: 0, resetSeconds: 1 }])
+  // Another address is not affected; the refused one passes once its token is back.
+  limits.checkIp('10.0.2.2', [])
+  await new Promise((resolve) => setTimeout(resolve, 1_050))
+  limits.checkIp('10.0.2.1', [])
+  await limits.consumeIp('10.0.2.1', [])
+})
+
 test('a rule that is not a positive whole number is refused at start', () => {
   expect(() => createRequestRateLimits({ perIp: { points: 0, windowSeconds: 60 } })).toThrow(
     /rateLimits\.perIp/,
@@ -124,5 +156,29 @@ describe('with Redis', () => {
     )
     expect(results.filter((result) => result === 'ok')).toHaveLength(5)
     expect(results.filter((result) => result === 'RATE_LIMITED')).toHaveLength(7)
+  })
+
+  test('an authenticated request is one Redis call for its IP, key and wallet', async () => {
+    const client = clients?.[0] as Redis
+    let calls = 0
+    const counted = new Proxy(client, {
+      get(target, name) {
+        const value: unknown = Reflect.get(target, name)
+        if (name === 'accessPointTakeTokens')
+          return (...args: unknown[]) => {
+            calls++
+            return Reflect.apply(value as (...a: unknown[]) => unknown, target, args)
+          }
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const limits = createRequestRateLimits(
+      {},
+      { redis: { client: counted, keyPrefix: `${redis.keyPrefix}one-call:` } },
+    )
+    const into: RateLimitStatus[] = []
+    await limits.consume({ ip: '10.0.3.1', principal: key('k-one'), roles: [] }, into)
+    expect(calls).toBe(1)
+    expect(into).toHaveLength(3)
   })
 })

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@accesspoint/core'
 import type { Redis } from 'ioredis'
+import { LRUCache } from 'lru-cache'
 import { RateLimitedError } from '../auth/errors.js'
 import type { Principal } from '../auth/types.js'
 import { createMemoryTokenBuckets } from './createMemoryTokenBuckets.js'
@@ -37,6 +38,21 @@ export type RequestRateLimits = {
    * too. Appends the limit's status to `into`, also when it throws `RateLimitedError`.
    */
   consumeIp(ip: string, into: RateLimitStatus[]): Promise<void>
+  /**
+   * Refuses at once, with no I/O, a request from an IP this instance saw refused and whose bucket
+   * has not refilled yet. The request path checks this before reading credentials, then counts
+   * the IP with the caller (`consume`) or, when the credentials or roles are refused, alone.
+   */
+  checkIp(ip: string, into: RateLimitStatus[]): void
+  /**
+   * Counts one request of an authenticated caller against its IP, its wallet and, with an API
+   * key, the key, in one step (one Redis call): all of them or none. Appends each status to
+   * `into`, also on refusal.
+   */
+  consume(
+    request: { ip: string; principal: Principal; roles: readonly string[] },
+    into: RateLimitStatus[],
+  ): Promise<void>
   /**
    * Counts one request for the caller's wallet and, with an API key, for the key (both or
    * neither); `roles` (the wallet's, checked) pick the rule. Appends each limit's status to
@@ -93,6 +109,9 @@ export function createRequestRateLimits(
       )
 
   const memory = createMemoryTokenBuckets()
+  // IPs refused a moment ago, until their bucket has a token again: refused without a Redis call
+  // or a credential lookup (a flood from one address costs nothing more once it is over).
+  const refusedIps = new LRUCache<string, { retryAt: number; resetAt: number }>({ max: 10_000 })
   const buckets = redis
     ? createRedisTokenBuckets({
         client: redis.client,
@@ -119,6 +138,7 @@ export function createRequestRateLimits(
     const outcomes = await buckets.take(requests)
     let refused: (typeof requests)[number] | undefined
     let retryAfterMs = 0
+    let ipResetMs = 0
     outcomes.forEach((outcome, index) => {
       const request = requests[index] as (typeof requests)[number]
       into.push({
@@ -127,10 +147,18 @@ export function createRequestRateLimits(
         resetSeconds: Math.max(1, Math.ceil(outcome.resetMs / 1000)),
       })
       if (!outcome.allowed) {
+        if (request.key.startsWith('ip:')) ipResetMs = outcome.resetMs
         refused ??= request
         retryAfterMs = Math.max(retryAfterMs, outcome.retryAfterMs)
       }
     })
+    if (refused?.key.startsWith('ip:')) {
+      const now = Date.now()
+      refusedIps.set(refused.key.slice(3), {
+        retryAt: now + Math.max(retryAfterMs, 1),
+        resetAt: now + ipResetMs,
+      })
+    }
     if (refused)
       throw new RateLimitedError(
         `Too many requests ${refused.what}: the limit is ${refused.rule.points} per ${refused.rule.windowSeconds} s.`,
@@ -139,31 +167,54 @@ export function createRequestRateLimits(
       )
   }
 
+  const ipBucket = (ip: string) => ({
+    key: `ip:${ip}`,
+    rule: perIp,
+    what: 'from this IP address',
+  })
+
+  // The key and its wallet are taken together: a bot over its key's limit spends none of its
+  // wallet's budget, and a wallet over its limit spends none of the key's.
+  function callerBuckets({ principal, roles }: { principal: Principal; roles: readonly string[] }) {
+    const roleRule = ruleFor(roles)
+    const wallet = {
+      key: `wallet:${principal.walletAddress.toLowerCase()}`,
+      rule: roleRule ?? perWallet,
+      what: 'for this wallet',
+    }
+    return principal.kind === 'apiKey'
+      ? [
+          {
+            key: `key:${principal.apiKeyId}`,
+            rule: roleRule ?? perApiKey,
+            what: 'with this API key',
+          },
+          wallet,
+        ]
+      : [wallet]
+  }
+
   return {
-    consumeIp: (ip, into) =>
-      take([{ key: `ip:${ip}`, rule: perIp, what: 'from this IP address' }], into),
-    consumeCaller({ principal, roles }, into) {
-      const roleRule = ruleFor(roles)
-      const wallet = {
-        key: `wallet:${principal.walletAddress.toLowerCase()}`,
-        rule: roleRule ?? perWallet,
-        what: 'for this wallet',
+    consumeIp: (ip, into) => take([ipBucket(ip)], into),
+    checkIp(ip, into) {
+      const refused = refusedIps.get(ip)
+      if (refused === undefined) return
+      const now = Date.now()
+      if (refused.retryAt <= now) {
+        refusedIps.delete(ip)
+        return
       }
-      // The key and its wallet are taken together: a bot over its key's limit spends none of
-      // its wallet's budget, and a wallet over its limit spends none of the key's.
-      return take(
-        principal.kind === 'apiKey'
-          ? [
-              {
-                key: `key:${principal.apiKeyId}`,
-                rule: roleRule ?? perApiKey,
-                what: 'with this API key',
-              },
-              wallet,
-            ]
-          : [wallet],
-        into,
+      into.push({
+        limit: perIp.points,
+        remaining: 0,
+        resetSeconds: Math.max(1, Math.ceil((refused.resetAt - now) / 1000)),
+      })
+      throw new RateLimitedError(
+        `Too many requests from this IP address: the limit is ${perIp.points} per ${perIp.windowSeconds} s.`,
+        { retryAfterSeconds: Math.max(1, Math.ceil((refused.retryAt - now) / 1000)) },
       )
     },
+    consume: ({ ip, ...caller }, into) => take([ipBucket(ip), ...callerBuckets(caller)], into),
+    consumeCaller: (caller, into) => take(callerBuckets(caller), into),
   }
 }

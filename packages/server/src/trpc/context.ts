@@ -4,6 +4,7 @@ import type { AccessResolver } from '../access/createAccessResolver.js'
 import type { GenerationRegistry } from '../ai/createGenerationRegistry.js'
 import type { SessionStore } from '../auth/createSessionStore.js'
 import type { SignInRateLimits } from '../auth/createSignInRateLimits.js'
+import type { HoldWriter } from '../billing/createHoldWriter.js'
 import type { LedgerWriter } from '../billing/createLedgerWriter.js'
 import type { PriceCache } from '../billing/createPriceCache.js'
 import type { Database } from '../db/createDatabase.js'
@@ -31,6 +32,8 @@ export type Services = {
   requestLimits: RequestRateLimits
   providers: ProviderRegistry
   prices: PriceCache
+  /** Admissions (holds), placed in batches of one statement (group commit). */
+  holds: HoldWriter
   /** Captures and releases, written in batches (group commit). */
   ledger: LedgerWriter
   passes: PassDirectory

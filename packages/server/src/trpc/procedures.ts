@@ -1,3 +1,4 @@
+import { admitCaller } from '../auth/admitCaller.js'
 import { authenticateBearer } from '../auth/authenticateBearer.js'
 import { checkAccess } from '../auth/checkAccess.js'
 import { UnauthenticatedError } from '../auth/errors.js'
@@ -42,26 +43,20 @@ export const sessionProcedure = callerProcedure.use(async ({ ctx, next }) => {
 
 /**
  * Needs a caller whose wallet holds a role now; `meta.roles` and `meta.scope` narrow it. Counts
- * against the wallet's (and API key's) rate limits, whose rule depends on those roles.
+ * against the IP's, wallet's (and API key's) rate limits, whose rule depends on those roles, in
+ * one step (`admitCaller`).
  */
-export const authedProcedure = callerProcedure.use(async ({ ctx, meta, next }) => {
-  const wallet = await withSpan(
-    ctx.scope.trace,
-    'accesspoint.roles',
-    checkAccess,
-    {
-      principal: ctx.principal,
-      access: ctx.services.access,
-      roles: meta?.roles,
-      scope: meta?.scope,
-    },
-    describeAccess,
-  )
-  await ctx.services.requestLimits.consumeCaller(
-    { principal: ctx.principal, roles: wallet.roles },
-    ctx.rateLimits,
-  )
-  return next({ ctx: { wallet } })
+export const authedProcedure = publicProcedure.use(async ({ ctx, meta, next }) => {
+  const { principal, wallet, log } = await admitCaller({
+    services: ctx.services,
+    scope: ctx.scope,
+    ip: ctx.ip,
+    authorization: ctx.authorization,
+    roles: meta?.roles,
+    keyScope: meta?.scope,
+    rateLimits: ctx.rateLimits,
+  })
+  return next({ ctx: { principal, log, wallet } })
 })
 
 /** A wallet session whose wallet holds a role now; rate-limited like `authedProcedure`. */

@@ -5,15 +5,11 @@ import type { Generation } from '../../ai/createGeneration.js'
 import { type CompletionResult, getCompletionResult } from '../../ai/getCompletionResult.js'
 import { runIdempotent } from '../../ai/runIdempotent.js'
 import { startCompletion } from '../../ai/startCompletion.js'
-import { authenticateBearer } from '../../auth/authenticateBearer.js'
-import { checkAccess } from '../../auth/checkAccess.js'
+import { admitCaller } from '../../auth/admitCaller.js'
 import type { Metrics } from '../../metrics/createMetrics.js'
 import type { ProviderUsage } from '../../providers/types.js'
 import { getRateLimitHeaders } from '../../rateLimits/getRateLimitHeaders.js'
 import type { RateLimitStatus } from '../../rateLimits/types.js'
-import { describeAccess } from '../../tracing/describeAccess.js'
-import { describeCaller } from '../../tracing/describeCaller.js'
-import { withSpan } from '../../tracing/withSpan.js'
 import type { Services } from '../../trpc/context.js'
 import { getRequestScope } from '../getRequestScope.js'
 import { sendOpenAIError, toOpenAIError } from './sendOpenAIError.js'
@@ -70,35 +66,14 @@ export async function registerOpenAIRoutes(
       async function caller(request: FastifyRequest, reply: FastifyReply) {
         const counted: RateLimitStatus[] = []
         try {
-          // Before the credentials are read, so guessing them is limited too.
-          await services.requestLimits.consumeIp(request.ip, counted)
-          const scope = getRequestScope(request)
-          const principal = await withSpan(
-            scope.trace,
-            'accesspoint.auth',
-            authenticateBearer,
-            {
-              authorization: request.headers.authorization,
-              sessions: services.sessions,
-              apiKeys: services.apiKeys,
-            },
-            describeCaller,
-          )
-          scope.bindLog({
-            wallet: principal.walletAddress,
-            ...(principal.kind === 'apiKey' && principal.pass
-              ? { passTokenId: String(principal.pass.tokenId) }
-              : {}),
+          return await admitCaller({
+            services,
+            scope: getRequestScope(request),
+            ip: request.ip,
+            authorization: request.headers.authorization,
+            keyScope: 'ai',
+            rateLimits: counted,
           })
-          const wallet = await withSpan(
-            scope.trace,
-            'accesspoint.roles',
-            checkAccess,
-            { principal, access: services.access, scope: 'ai' },
-            describeAccess,
-          )
-          await services.requestLimits.consumeCaller({ principal, roles: wallet.roles }, counted)
-          return { principal, wallet }
         } finally {
           const headers = getRateLimitHeaders(counted)
           if (headers) reply.headers(headers)
