@@ -75,7 +75,10 @@ export function createRedis({
     // We subscribe ourselves on every `ready` (see below), also after a failed first connect.
     autoResubscribe: false,
   }
-  const client = new Redis(url, options)
+  // Commands issued in the same turn of the event loop (one per request: its rate limits) go
+  // out as one socket write instead of one each: fewer syscalls per request under load. Only on
+  // the command client; the subscriber's commands are rare.
+  const client = new Redis(url, { ...options, enableAutoPipelining: true })
   const subscriber = new Redis(url, options)
   const listeners = new Set<(event: SharedInvalidation) => void>()
   // Published messages waiting for their echo on this instance's subscription.
