@@ -71,3 +71,14 @@ test('a provider failure ends every reader with the error the fail hook returns'
   expect(events[1]?.event).toMatchObject({ error: new Error('upstream broke') })
   expect(calls).toEqual(['fail'])
 })
+
+test('outcome: nothing while it runs, then the final event (done, or the error after a failure)', async () => {
+  const done = generationOf(provider(['a', 'b']))
+  expect(done.outcome()).toBeUndefined()
+  await done.finished
+  expect(done.outcome()).toMatchObject({ type: 'done', costMicroUsd: 7n, finishReason: 'stop' })
+
+  const failed = generationOf(provider(['a', 'b'], { failAt: 1 }))
+  await failed.finished
+  expect(failed.outcome()).toMatchObject({ type: 'error', error: { message: 'upstream broke' } })
+})

@@ -24,6 +24,8 @@ export type Generation = {
   finished: Promise<void>
   /** The whole text so far. */
   text(): string
+  /** The final event (done or error) once it is recorded, else undefined. */
+  outcome(): Exclude<GenerationEvent, { type: 'delta' }> | undefined
 }
 
 export type CreateGenerationParameters = {
@@ -55,15 +57,15 @@ export function createGeneration({
   fail,
 }: CreateGenerationParameters): CreateGenerationReturnType {
   const log: GenerationEvent[] = []
-  let ended = false
   // Readers waiting for the next event; each is woken once.
   const waiting = new Set<() => void>()
   let text = ''
+  let outcome: Exclude<GenerationEvent, { type: 'delta' }> | undefined
 
   function push(event: GenerationEvent) {
     log.push(event)
     if (event.type === 'delta') text += event.text
-    else ended = true
+    else outcome = event
     for (const wake of waiting) wake()
     waiting.clear()
   }
@@ -87,6 +89,7 @@ export function createGeneration({
     requestId,
     finished,
     text: () => text,
+    outcome: () => outcome,
     async *read(fromSeq, signal) {
       let seq = Math.max(0, fromSeq)
       while (!signal?.aborted) {
@@ -97,7 +100,7 @@ export function createGeneration({
           if (event.type !== 'delta') return
           continue
         }
-        if (ended) return
+        if (outcome) return
         await new Promise<void>((resolve) => {
           const onAbort = () => {
             waiting.delete(wake)

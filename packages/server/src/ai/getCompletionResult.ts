@@ -1,5 +1,5 @@
 import type { ProviderUsage } from '../providers/types.js'
-import type { Generation, GenerationEvent } from './createGeneration.js'
+import type { Generation } from './createGeneration.js'
 
 /** A finished request as `ai.complete` and the REST API return it. */
 export type CompletionResult = {
@@ -14,9 +14,9 @@ export type CompletionResult = {
 /** The result of a finished generation; throws what the generation failed with. */
 export async function getCompletionResult(generation: Generation): Promise<CompletionResult> {
   await generation.finished
-  let last: GenerationEvent | undefined
-  for await (const { event } of generation.read(0)) last = event
-  if (!last || last.type === 'delta') throw new Error('The generation ended without a result.')
+  // The final event straight away: reading the log through `read` costs a promise per event.
+  const last = generation.outcome()
+  if (!last) throw new Error('The generation ended without a result.')
   if (last.type === 'error') throw last.error
   return {
     requestId: last.requestId,

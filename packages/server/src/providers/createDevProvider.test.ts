@@ -75,6 +75,9 @@ describe('createDevProvider', () => {
     // Exactly the natural length is a natural end.
     const exact = await collect(provider, { maxTokens: full.deltas.length })
     expect(exact.done.finishReason).toBe('stop')
+    const oneShort = await collect(provider, { maxTokens: full.deltas.length - 1 })
+    expect(oneShort.deltas).toStrictEqual(full.deltas.slice(0, -1))
+    expect(oneShort.done.finishReason).toBe('length')
   })
 
   test('streams at the configured pace', async () => {

@@ -70,7 +70,7 @@ async function* streamReply(
       issues: [{ path: 'maxTokens', message: `Got ${maxTokens}.` }],
     })
   const inputTokens = countDevTokens(messages)
-  const pieces = composeReply(messages)
+  const pieces = composeReply(messages, maxTokens)
   const limit = Math.min(pieces.length, maxTokens)
   let outputTokens = 0
   const usage = () => ({ inputTokens, cachedInputTokens: 0, outputTokens })
@@ -89,13 +89,17 @@ async function* streamReply(
   yield { type: 'done', usage: usage(), finishReason: limit < pieces.length ? 'length' : 'stop' }
 }
 
-/** The reply as token-sized pieces, each with the space that precedes it. */
-function composeReply(messages: readonly ChatMessage[]): string[] {
+/**
+ * The reply as token-sized pieces, each with the space that precedes it; composed only until it
+ * is longer than `maxTokens` (a bot asking for 16 tokens does not pay for 120), which is still
+ * enough to tell 'length' from 'stop'.
+ */
+function composeReply(messages: readonly ChatMessage[], maxTokens: number): string[] {
   const lastUser = messages.findLast((message) => message.role === 'user')
   const random = mulberry32(fnv1a(lastUser?.content ?? messages.map((m) => m.content).join('\n')))
   const target = minReplyTokens + Math.floor(random() * (maxReplyTokens - minReplyTokens + 1))
   const pieces: string[] = []
-  while (pieces.length < target) {
+  while (pieces.length < target && pieces.length <= maxTokens) {
     const words = 5 + Math.floor(random() * 10)
     for (let i = 0; i < words; i++) {
       let word = vocabulary[Math.floor(random() * vocabulary.length)] as string
