@@ -34,6 +34,7 @@ import {
 import { applyMigrations } from './db/migrations/applyMigrations.js'
 import { readMigrations } from './db/migrations/readMigrations.js'
 import { seedDatabase } from './db/seed/seedDatabase.js'
+import { createLazyChildLogger } from './http/createLazyChildLogger.js'
 import { createRequestLogController } from './http/createRequestLogController.js'
 import { getDiscoveryDocument } from './http/getDiscoveryDocument.js'
 import { getRequestScope } from './http/getRequestScope.js'
@@ -234,6 +235,8 @@ export async function createAccessPoint(config: AccessPointConfig): Promise<Acce
     const app = Fastify({
       logger: withRequestSerializer(config.logger),
       logController: createRequestLogController(),
+      childLoggerFactory: (logger, bindings, options) =>
+        createLazyChildLogger(logger, bindings, options),
       genReqId: getRequestId,
       trustProxy: config.trustProxy ?? false,
       // Idle keep-alive sockets are closed at once on shutdown; busy ones finish their request.
