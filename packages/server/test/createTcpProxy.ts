@@ -20,6 +20,11 @@ export type TcpProxy = {
    * arrives. The statement took effect and the client cannot know it (an in-doubt commit).
    */
   swallowReplyTo(marker: string): void
+  /**
+   * Once: the reply to the next bytes containing `marker` (e.g. a prepared statement's name)
+   * reaches the client `ms` late. Resolves with `performance.now()` as that reply is passed on.
+   */
+  delayReplyTo(marker: string, ms: number): Promise<number>
   isDown(): boolean
   close(): Promise<void>
 }
@@ -36,6 +41,7 @@ export async function createTcpProxy(target: { host: string; port: number }): Pr
   let accepted = 0
   let refused = 0
   let trap: Buffer | undefined
+  let delay: { marker: Buffer; ms: number; passedOn: (at: number) => void } | undefined
 
   const server: Server = createServer((client) => {
     if (down) {
@@ -57,16 +63,33 @@ export async function createTcpProxy(target: { host: string; port: number }): Pr
     client.on('error', drop).on('close', drop)
     upstream.on('error', drop).on('close', drop)
     let trapped = false
+    let delayed: { ms: number; passedOn: (at: number) => void } | undefined
+    // While a delayed reply waits, later bytes queue behind it, in order.
+    let outbox: Promise<void> | undefined
     upstream.connect(target.port, target.host, () => {
       client.on('data', (chunk: Buffer) => {
         if (trap && chunk.includes(trap)) {
           trap = undefined
           trapped = true
         }
+        if (delay && chunk.includes(delay.marker)) {
+          delayed = delay
+          delay = undefined
+        }
         upstream.write(chunk)
       })
       upstream.on('data', (chunk: Buffer) => {
-        if (trapped) drop()
+        if (trapped) return drop()
+        if (delayed) {
+          const { ms, passedOn } = delayed
+          delayed = undefined
+          outbox = (outbox ?? Promise.resolve())
+            .then(() => new Promise((resolve) => setTimeout(resolve, ms)))
+            .then(() => {
+              client.write(chunk)
+              passedOn(performance.now())
+            })
+        } else if (outbox) outbox = outbox.then(() => void client.write(chunk))
         else client.write(chunk)
       })
     })
@@ -97,6 +120,11 @@ export async function createTcpProxy(target: { host: string; port: number }): Pr
     isDown: () => down,
     swallowReplyTo(marker) {
       trap = Buffer.from(marker)
+    },
+    delayReplyTo(marker, ms) {
+      return new Promise((passedOn) => {
+        delay = { marker: Buffer.from(marker), ms, passedOn }
+      })
     },
     close() {
       cutAll()

@@ -18,11 +18,13 @@ import {
 import { getBalance } from '../billing/getBalance.js'
 import type { RequestScope } from '../http/getRequestScope.js'
 import { instrumentProviderStream } from '../metrics/instrumentProviderStream.js'
+import type { ResolvedModel } from '../providers/createProviderRegistry.js'
 import type { ChatMessage } from '../providers/types.js'
 import { traceProviderStream } from '../tracing/traceProviderStream.js'
 import { withSpan } from '../tracing/withSpan.js'
 import type { Services } from '../trpc/context.js'
 import { createGeneration, type Generation } from './createGeneration.js'
+import { type ProviderCall, startProviderCall } from './startProviderCall.js'
 
 export type StartCompletionParameters = {
   services: Services
@@ -65,33 +67,37 @@ export async function startCompletion(
   const { services, principal, requestId, model, messages, temperature, stream, scope } = parameters
   const { ledger, generations, metrics } = services
   const trace = scope?.trace
-  const { resolved, price, worstCase } = await withSpan(
-    trace,
-    'accesspoint.hold',
-    admitCompletion,
-    parameters,
-  )
+  const startCall = (resolved: ResolvedModel, maxTokens: number) =>
+    startProviderCall({
+      open: (signal) =>
+        instrumentProviderStream({
+          events: traceProviderStream({
+            parent: trace,
+            events: resolved.provider.stream({
+              model: resolved.providerModel,
+              messages,
+              maxTokens,
+              temperature,
+              signal,
+            }),
+            provider: resolved.model.provider,
+            model,
+            stream,
+          }),
+          metrics,
+          provider: resolved.model.provider,
+          model,
+          enter: scope?.enterProvider,
+        }),
+    })
+  const { price, call } = await withSpan(trace, 'accesspoint.hold', admitCompletion, {
+    ...parameters,
+    startCall,
+  })
 
   const generation = createGeneration({
     requestId,
-    events: instrumentProviderStream({
-      events: traceProviderStream({
-        parent: trace,
-        events: resolved.provider.stream({
-          model: resolved.providerModel,
-          messages,
-          maxTokens: worstCase.maxTokens,
-          temperature,
-        }),
-        provider: resolved.model.provider,
-        model,
-        stream,
-      }),
-      metrics,
-      provider: resolved.model.provider,
-      model,
-      enter: scope?.enterProvider,
-    }),
+    events: call.events,
     async finish({ usage, finishReason }) {
       // The ledger caps a charge at its hold: a provider reporting more than `max_tokens` allows
       // is its error, not the user's. A hold that expired and was released charges nothing.
@@ -125,9 +131,9 @@ export async function startCompletion(
 }
 
 /**
- * The model and its roles, the paying pass, its balance, the worst case and the hold: the
- * `accesspoint.hold` span (attributes: the pass, the held micro-USD as a string, the ledger's
- * request id).
+ * The model and its roles, the paying pass, its balance, the worst case and the hold, and the
+ * provider call started (`startCall`): the `accesspoint.hold` span (attributes: the pass, the
+ * held micro-USD as a string, the ledger's request id).
  */
 async function admitCompletion(
   {
@@ -141,7 +147,10 @@ async function admitCompletion(
     passTokenId,
     stream,
     scope,
-  }: StartCompletionParameters,
+    startCall,
+  }: StartCompletionParameters & {
+    startCall: (resolved: ResolvedModel, maxTokens: number) => ProviderCall
+  },
   span?: Span,
 ) {
   const { database, providers, prices, passes, holds, ai, metrics } = services
@@ -162,7 +171,7 @@ async function admitCompletion(
   span?.setAttribute('accesspoint.pass.token_id', String(pass.tokenId))
   const price = await prices.get(model)
   // Every admission is counted, refusals by reason, so a dashboard shows why passes are refused.
-  const worstCase = await admit().then(
+  const call = await admit().then(
     (admitted) => {
       metrics.holds.inc({ outcome: 'admitted' })
       return admitted
@@ -172,12 +181,18 @@ async function admitCompletion(
       throw error
     },
   )
-  return { resolved, price, worstCase }
+  return { price, call }
 
-  async function admit() {
+  async function admit(): Promise<ProviderCall> {
     // The pass as the last batch saw it sizes the hold without a read, when the request fits
     // unclamped by it. The hint can be stale (another instance's holds), so a refusal decides
     // again from a fresh read, which may clamp `max_tokens` instead of refusing.
+    //
+    // A request that fits by the hint starts its provider call while its hold commits, so the
+    // commit is hidden behind the provider's own time to first token; nothing reaches the
+    // client before the commit (the generation is made after it), and a refused hold aborts the
+    // call. The price of a refusal there (a stale hint, an outage) is a provider call stopped at
+    // once, paid by us, never the user; a pass the hint shows short does not speculate.
     const hint = holds.lastUsage(passId)
     let hinted: EstimateWorstCaseReturnType | undefined
     try {
@@ -188,14 +203,16 @@ async function admitCompletion(
       // Refused by the hint: the fresh read below decides, with the right numbers.
     }
     if (hinted && !hinted.clamped) {
+      const call = startCall(resolved, hinted.maxTokens)
       const admitted = await place(hinted).then(
         () => true,
         (error: unknown) => {
+          call.abort(error)
           if (error instanceof InsufficientBalanceError) return false
           throw error
         },
       )
-      if (admitted) return hinted
+      if (admitted) return call
     }
     const balance = await getBalance({ database, passId, creditMicroUsd: pass.creditMicroUsd })
     // A suspended pass shows nothing available; say why, and what to deposit, instead.
@@ -207,7 +224,7 @@ async function admitCompletion(
       })
     const worstCase = estimate(balance.availableMicroUsd)
     await place(worstCase)
-    return worstCase
+    return startCall(resolved, worstCase.maxTokens)
   }
 
   function estimate(availableMicroUsd: bigint) {
