@@ -198,19 +198,17 @@ describe('tracing a metered request', () => {
     })
     for (const span of spans) expect(span.status.code).not.toBe(SpanStatusCode.ERROR)
 
-    // auth, then roles, then the hold, then the provider; the charge is committed after the
-    // provider's last event and before the response ends.
-    const order = [
-      'accesspoint.auth',
-      'accesspoint.roles',
-      'accesspoint.hold',
-      'accesspoint.provider',
-    ]
+    // auth, then roles, then the hold; the provider call starts during the hold (it runs while
+    // the hold commits); the charge is committed after the provider's last event and before the
+    // response ends.
+    const order = ['accesspoint.auth', 'accesspoint.roles', 'accesspoint.hold']
     for (let index = 1; index < order.length; index++)
       expectNotBefore(
         step(order[index] as string).startTime,
         step(order[index - 1] as string).endTime,
       )
+    expectNotBefore(provider.startTime, step('accesspoint.hold').startTime)
+    expectNotBefore(step('accesspoint.hold').endTime, provider.startTime)
     expectNotBefore(step('accesspoint.capture').startTime, provider.endTime)
     expectNotBefore(request.endTime, step('accesspoint.capture').endTime)
 
