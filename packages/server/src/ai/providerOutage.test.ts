@@ -4,29 +4,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createTestServer, type TestServer } from '../../test/createTestServer.js'
 import { expectError } from '../../test/expectError.js'
 import { devAccount, signInAs } from '../../test/signInAs.js'
+import { openAIStreamResponse, priceUpstreamModel } from '../../test/upstreamModel.js'
 
 // An OpenAI-compatible upstream, mocked at the wire: it fails with 500s or streams an answer.
 let upstreamDown = true
 let upstreamCalls = 0
-const encoder = new TextEncoder()
 const upstream = setupServer(
   http.post('https://llm.test/v1/chat/completions', () => {
     upstreamCalls++
     if (upstreamDown) return new HttpResponse('upstream broke', { status: 500 })
-    const chunks = [
-      { choices: [{ index: 0, delta: { role: 'assistant', content: 'Back ' } }] },
-      { choices: [{ index: 0, delta: { content: 'online.' }, finish_reason: 'stop' }] },
-      { choices: [], usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } },
-    ]
-    const body = new ReadableStream({
-      start(controller) {
-        for (const chunk of chunks)
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`))
-        controller.enqueue(encoder.encode('data: [DONE]\n\n'))
-        controller.close()
-      },
-    })
-    return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } })
+    return openAIStreamResponse(['Back ', 'online.'])
   }),
 )
 
@@ -54,18 +41,7 @@ describe('a provider outage', () => {
         },
       },
     })
-    const { prisma } = server.accessPoint.database
-    await prisma.modelPrice.create({
-      data: {
-        model: 'up-1',
-        provider: 'upstream',
-        version: 1,
-        inputMicroUsdPerMillionTokens: 1_000_000n,
-        cachedInputMicroUsdPerMillionTokens: 500_000n,
-        outputMicroUsdPerMillionTokens: 2_000_000n,
-      },
-    })
-    await server.accessPoint.services.prices.reload()
+    await priceUpstreamModel(server.accessPoint)
     token = (await signInAs(server.client(), devAccount(2))).token
   })
   afterAll(async () => {

@@ -1,10 +1,11 @@
-import { delay, HttpResponse, http } from 'msw'
+import { delay, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { createTcpProxy, type TcpProxy, throughProxy } from '../../test/createTcpProxy.js'
 import { createTestServer, type TestServer } from '../../test/createTestServer.js'
 import { postgresAdminUrl } from '../../test/postgresAdminUrl.js'
 import { devAccount, signInAs } from '../../test/signInAs.js'
+import { openAIStreamResponse, priceUpstreamModel } from '../../test/upstreamModel.js'
 import { placeHold } from '../billing/placeHold.js'
 
 // A request whose hold fits by the pass's last batch starts its provider call while the hold
@@ -15,7 +16,6 @@ import { placeHold } from '../billing/placeHold.js'
 const firstTokenDelayMs = 150
 type UpstreamCall = { arrivedAt: number; aborted: boolean; answered: boolean }
 const calls: UpstreamCall[] = []
-const encoder = new TextEncoder()
 const upstream = setupServer(
   http.post('https://llm.test/v1/chat/completions', async ({ request }) => {
     const call: UpstreamCall = { arrivedAt: performance.now(), aborted: false, answered: false }
@@ -25,20 +25,7 @@ const upstream = setupServer(
     })
     await delay(firstTokenDelayMs)
     call.answered = !call.aborted
-    const chunks = [
-      { choices: [{ index: 0, delta: { role: 'assistant', content: 'Hold ' } }] },
-      { choices: [{ index: 0, delta: { content: 'steady.' }, finish_reason: 'stop' }] },
-      { choices: [], usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 } },
-    ]
-    const body = new ReadableStream({
-      start(controller) {
-        for (const chunk of chunks)
-          controller.enqueue(encoder.encode(`data: ${JSON.stringify(chunk)}\n\n`))
-        controller.enqueue(encoder.encode('data: [DONE]\n\n'))
-        controller.close()
-      },
-    })
-    return new HttpResponse(body, { headers: { 'content-type': 'text/event-stream' } })
+    return openAIStreamResponse(['Hold ', 'steady.'])
   }),
 )
 
@@ -72,17 +59,7 @@ describe('the provider call overlaps the hold (PostgreSQL)', () => {
       },
       { routeDatabase: (url) => throughProxy(url, proxy) },
     )
-    await server.accessPoint.database.prisma.modelPrice.create({
-      data: {
-        model: 'up-1',
-        provider: 'upstream',
-        version: 1,
-        inputMicroUsdPerMillionTokens: 1_000_000n,
-        cachedInputMicroUsdPerMillionTokens: 500_000n,
-        outputMicroUsdPerMillionTokens: 2_000_000n,
-      },
-    })
-    await server.accessPoint.services.prices.reload()
+    await priceUpstreamModel(server.accessPoint)
     token = (await signInAs(server.client(), devAccount(2))).token
     // The first request reads the pass; its batch leaves the hint the next ones are sized by.
     await server.client(token).ai.complete.mutate({ model: 'up-1', messages, maxTokens: 10 })

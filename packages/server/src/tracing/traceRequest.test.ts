@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createTestServer, type TestServer } from '../../test/createTestServer.js'
 import { registerInMemoryTracing } from '../../test/registerInMemoryTracing.js'
 import { devAccount, signInAs } from '../../test/signInAs.js'
+import { priceUpstreamModel } from '../../test/upstreamModel.js'
 
 // The SDK as an application registers it, before the server exists: every span in memory.
 const tracing = registerInMemoryTracing()
@@ -111,17 +112,7 @@ beforeAll(async () => {
       resilience: { retry: { maxAttempts: 0 }, logger: { warn() {}, error() {}, debug() {} } },
     },
   })
-  await server.accessPoint.database.prisma.modelPrice.create({
-    data: {
-      model: 'up-1',
-      provider: 'upstream',
-      version: 1,
-      inputMicroUsdPerMillionTokens: 1_000_000n,
-      cachedInputMicroUsdPerMillionTokens: 500_000n,
-      outputMicroUsdPerMillionTokens: 2_000_000n,
-    },
-  })
-  await server.accessPoint.services.prices.reload()
+  await priceUpstreamModel(server.accessPoint)
   session = (await signInAs(server.client(), devAccount(1))).token
   readOnlyKey = (
     await server.client(session).keys.create.mutate({ name: 'read only', scopes: ['read'] })
