@@ -35,10 +35,14 @@ export function createLazyChildLogger(
   const log =
     (level: Level) =>
     (first: unknown, ...rest: unknown[]): void => {
-      if (real) return (real[level] as (...args: unknown[]) => void)(first, ...rest)
-      if (isPlainObject(first) && rest.length <= 1 && (rest.length === 0 || isString(rest[0])))
-        return (parent[level] as (...args: unknown[]) => void)({ ...bindings, ...first }, ...rest)
-      return (materialize()[level] as (...args: unknown[]) => void)(first, ...rest)
+      const usual =
+        !real &&
+        isPlainObject(first) &&
+        (rest.length === 0 || (rest.length === 1 && isString(rest[0])))
+      const target = real ?? (usual ? parent : materialize())
+      const write = target[level] as (...args: unknown[]) => void
+      if (usual) write.call(target, { ...bindings, ...(first as Record<string, unknown>) }, ...rest)
+      else write.call(target, first, ...rest)
     }
 
   const logger = {
