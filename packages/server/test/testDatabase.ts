@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
+import { listModelPrices } from '../src/billing/listModelPrices.js'
+import type { ModelPriceRecord } from '../src/billing/types.js'
 import { createDatabase, type Database } from '../src/db/createDatabase.js'
 import { applyMigrations } from '../src/db/migrations/applyMigrations.js'
+import { seedDatabase } from '../src/db/seed/seedDatabase.js'
 import { postgresAdminUrl } from './postgresAdminUrl.js'
 
 export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url))
@@ -58,4 +61,28 @@ export async function createTestDatabase(
       await drop()
     },
   }
+}
+
+/**
+ * A migrated test database with the demo seed (prices, demo wallets), and the seeded price of
+ * `dev-mini`: what the billing tests start from.
+ */
+export async function createSeededTestDatabase(
+  kind: TestDatabaseKind,
+): Promise<{ db: TestDatabase; price: ModelPriceRecord }> {
+  const db = await createTestDatabase(kind)
+  await seedDatabase({ database: db.database, demo: true })
+  const prices = await listModelPrices({ database: db.database })
+  const price = prices.find((p) => p.model === 'dev-mini')
+  if (!price) throw new Error('the demo seed has no dev-mini price')
+  return { db, price }
+}
+
+/** A PostgreSQL database nothing answers for (port 1): every query fails fast, as in an outage. */
+export function createUnreachableDatabase(): Promise<Database> {
+  return createDatabase({
+    kind: 'postgres',
+    url: 'postgresql://postgres@127.0.0.1:1/none',
+    pool: { max: 1, connectionTimeoutMs: 500 },
+  })
 }

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/testDatabase.js'
+import {
+  createSeededTestDatabase,
+  createUnreachableDatabase,
+  databaseKinds,
+  type TestDatabase,
+} from '../../test/testDatabase.js'
 import { createDatabase, type Database } from '../db/createDatabase.js'
 import { demoWalletAddresses } from '../db/seed/defaultModelPrices.js'
-import { seedDatabase } from '../db/seed/seedDatabase.js'
 import { createHoldWriter, type HoldWriter } from './createHoldWriter.js'
 import { createLedgerWriter } from './createLedgerWriter.js'
-import { listModelPrices } from './listModelPrices.js'
 import { placeHold } from './placeHold.js'
 import type { ModelPriceRecord } from './types.js'
 
@@ -19,11 +22,9 @@ describe.each(databaseKinds)('%s database', (kind) => {
   const extraPools: Database[] = []
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind)
-    await seedDatabase({ database: db.database, demo: true })
-    price = (await listModelPrices({ database: db.database })).find(
-      (p) => p.model === 'dev-mini',
-    ) as ModelPriceRecord
+    const seeded = await createSeededTestDatabase(kind)
+    db = seeded.db
+    price = seeded.price
   })
   afterAll(async () => {
     await Promise.all(extraPools.map((database) => database.close()))
@@ -274,11 +275,7 @@ describe.each(databaseKinds)('%s database', (kind) => {
 
   if (kind === 'postgres') {
     test('an unreachable database refuses every hold of the batch with SERVICE_UNAVAILABLE', async () => {
-      const down = await createDatabase({
-        kind: 'postgres',
-        url: 'postgresql://postgres@127.0.0.1:1/none',
-        pool: { max: 1, connectionTimeoutMs: 500 },
-      })
+      const down = await createUnreachableDatabase()
       try {
         const pass = { id: '01900000-0000-7000-8000-000000000000', creditMicroUsd: 1_000n }
         const results = await withWriter(

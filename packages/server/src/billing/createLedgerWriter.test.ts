@@ -1,11 +1,13 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/testDatabase.js'
+import {
+  createSeededTestDatabase,
+  databaseKinds,
+  type TestDatabase,
+} from '../../test/testDatabase.js'
 import { createDatabase, type Database } from '../db/createDatabase.js'
 import { demoWalletAddresses } from '../db/seed/defaultModelPrices.js'
-import { seedDatabase } from '../db/seed/seedDatabase.js'
 import { createLedgerWriter, type LedgerWriter } from './createLedgerWriter.js'
-import { listModelPrices } from './listModelPrices.js'
 import { placeHold } from './placeHold.js'
 import type { BillingLogger, ModelPriceRecord } from './types.js'
 
@@ -39,11 +41,9 @@ describe.each(databaseKinds)('%s database', (kind) => {
   let nextRequest = 0
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind)
-    await seedDatabase({ database: db.database, demo: true })
-    price = (await listModelPrices({ database: db.database })).find(
-      (p) => p.model === 'dev-mini',
-    ) as ModelPriceRecord
+    const seeded = await createSeededTestDatabase(kind)
+    db = seeded.db
+    price = seeded.price
   })
   afterAll(() => db.dispose())
 

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/testDatabase.js'
+import {
+  createSeededTestDatabase,
+  createUnreachableDatabase,
+  databaseKinds,
+  type TestDatabase,
+} from '../../test/testDatabase.js'
 import { createDatabase, type Database } from '../db/createDatabase.js'
 import { demoWalletAddresses } from '../db/seed/defaultModelPrices.js'
-import { seedDatabase } from '../db/seed/seedDatabase.js'
-import { listModelPrices } from './listModelPrices.js'
 import { type PlaceHoldParameters, placeHold } from './placeHold.js'
 import type { ModelPriceRecord } from './types.js'
 
@@ -22,10 +25,9 @@ describe.each(databaseKinds)('%s database', (kind) => {
   const extraPools: Database[] = []
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind)
-    await seedDatabase({ database: db.database, demo: true })
-    const prices = await listModelPrices({ database: db.database })
-    price = prices.find((p) => p.model === 'dev-mini') as ModelPriceRecord
+    const seeded = await createSeededTestDatabase(kind)
+    db = seeded.db
+    price = seeded.price
   })
   afterAll(async () => {
     await Promise.all(extraPools.map((database) => database.close()))
@@ -260,11 +262,7 @@ describe.each(databaseKinds)('%s database', (kind) => {
 
   if (kind === 'postgres')
     test('an unreachable database refuses with SERVICE_UNAVAILABLE (fail closed)', async () => {
-      const down = await createDatabase({
-        kind: 'postgres',
-        url: 'postgresql://postgres@127.0.0.1:1/none',
-        pool: { max: 1, connectionTimeoutMs: 500 },
-      })
+      const down = await createUnreachableDatabase()
       try {
         await expect(
           placeHold({

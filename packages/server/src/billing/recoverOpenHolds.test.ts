@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { createTestDatabase, databaseKinds, type TestDatabase } from '../../test/testDatabase.js'
+import {
+  createSeededTestDatabase,
+  databaseKinds,
+  type TestDatabase,
+} from '../../test/testDatabase.js'
 import { demoWalletAddresses } from '../db/seed/defaultModelPrices.js'
-import { seedDatabase } from '../db/seed/seedDatabase.js'
 import { createLedgerWriter } from './createLedgerWriter.js'
-import { listModelPrices } from './listModelPrices.js'
 import { placeHold } from './placeHold.js'
 import { recoverOpenHolds } from './recoverOpenHolds.js'
 import type { BillingLogger, ModelPriceRecord } from './types.js'
@@ -25,11 +27,9 @@ describe.each(databaseKinds)('%s database', (kind) => {
   let nextTokenId = 1n
 
   beforeAll(async () => {
-    db = await createTestDatabase(kind)
-    await seedDatabase({ database: db.database, demo: true })
-    price = (await listModelPrices({ database: db.database })).find(
-      (p) => p.model === 'dev-mini',
-    ) as ModelPriceRecord
+    const seeded = await createSeededTestDatabase(kind)
+    db = seeded.db
+    price = seeded.price
   })
   afterAll(() => db.dispose())
 
